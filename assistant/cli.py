@@ -1,0 +1,174 @@
+"""`hcb`: a thin command line over the library. Errors print one line and exit non-zero."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .errors import HcbError
+from .settings import Settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cited, attributed answers about England's 2021–22 NHS reforms.")
+index_app = typer.Typer(no_args_is_help=True, help="Build or check the index.")
+eval_app = typer.Typer(no_args_is_help=True, help="Evaluate on a JSONL question set.")
+app.add_typer(index_app, name="index")
+app.add_typer(eval_app, name="eval")
+
+
+def _settings(**overrides) -> Settings:
+    return Settings.from_env(**overrides)
+
+
+def _progress_factory(console_err):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    state = {}
+
+    def factory(total: int):
+        p = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                     console=console_err, transient=False)
+        p.start()
+        task = p.add_task("embedding", total=total)
+        state["p"] = p
+
+        def advance(n: int):
+            p.advance(task, n)
+
+        return advance
+
+    return factory, state
+
+
+@index_app.command("build")
+def index_build(force: bool = typer.Option(False, "--force", help="Rebuild even if the index is fresh.")):
+    """Build the index (idempotent: unchanged text is never re-embedded; atomic swap)."""
+    from rich.console import Console
+
+    from .embed import make_embedder
+    from .index import build
+    from .load import load_corpus
+
+    s = _settings()
+    factory, state = _progress_factory(Console(stderr=True))
+    try:
+        report = build(load_corpus(s.corpus_dir), s.index_dir, make_embedder(s.embedder), chroma_url=s.chroma_url,
+                       force=force, progress=factory)
+    finally:
+        if "p" in state:
+            state["p"].stop()
+    if report.changed:
+        typer.echo(f"built {report.build_id}: {report.chunks} passages, {report.sentences} sentences; "
+                   f"embedded {report.embedded}, reused {report.reused} ({report.reason}) in {report.seconds:.1f}s")
+    else:
+        typer.echo(f"index is fresh ({report.build_id}, {report.chunks} passages): nothing to do; use --force to rebuild")
+
+
+@index_app.command("status")
+def index_status():
+    """Say whether the index is fresh for the corpus and model, and why not."""
+    from .embed import make_embedder
+    from .index import status
+    from .load import load_corpus
+
+    s = _settings()
+    st = status(load_corpus(s.corpus_dir), s.index_dir, make_embedder(s.embedder).name)
+    if st.fresh:
+        m = st.manifest
+        typer.echo(f"fresh: build {m['build_id']}, {m['chunks']} passages, model {m['embedder']}, chunker v{m['chunker_version']}")
+    else:
+        typer.echo("stale: " + "; ".join(st.reasons) + " — run: hcb index build")
+        raise typer.Exit(1)
+
+
+def _filters(kind, speaker, doc):
+    from .retrieve import Filters
+
+    return Filters(kinds=tuple(kind or ()), speakers=tuple(speaker or ()), doc_ids=tuple(doc or ()))
+
+
+@app.command("search")
+def search_cmd(query: str, k: int = typer.Option(5, "-k", help="How many passages."),
+               kind: Optional[list[str]] = typer.Option(None, help="Only documents of this kind (repeatable)."),
+               speaker: Optional[list[str]] = typer.Option(None, help="Only this speaker id (repeatable)."),
+               doc: Optional[list[str]] = typer.Option(None, help="Only this document id (repeatable)."),
+               as_json: bool = typer.Option(False, "--json")):
+    """Ranked passages with scores."""
+    from .pipeline import check_question, open_assistant
+
+    s = _settings()
+    a = open_assistant(s)
+    hits = a.search(check_question(query, s.max_question_chars), k=k, filters=_filters(kind, speaker, doc))
+    if as_json:
+        typer.echo(json.dumps([{"rank": h.rank, "score": h.score, "chunk_id": h.chunk.id, "doc_id": h.chunk.doc_id,
+                                "speaker": h.chunk.speaker, "section": h.chunk.section, "text": h.chunk.text} for h in hits],
+                              ensure_ascii=False, indent=2))
+        return
+    for h in hits:
+        d = a.docs[h.chunk.doc_id]
+        typer.echo(f"{h.rank}. [{h.score:.4f}] {d.title} — {a.corpus.speakers[h.chunk.speaker].name}"
+                   f"{' › ' + h.chunk.section if h.chunk.section else ''} (dense {h.dense_score:.3f}, bm25 {h.lexical_score or 0:.2f})")
+        typer.echo("   " + " ".join(h.chunk.text.split())[:300] + "\n")
+
+
+@app.command("ask")
+def ask_cmd(question: str, as_json: bool = typer.Option(False, "--json", help="Print the machine-readable answer."),
+            kind: Optional[list[str]] = typer.Option(None), speaker: Optional[list[str]] = typer.Option(None),
+            doc: Optional[list[str]] = typer.Option(None)):
+    """Answer a question with cited, attributed sentences from the documents."""
+    from .pipeline import open_assistant
+
+    a = open_assistant(_settings())
+    ans = a.ask(question, filters=_filters(kind, speaker, doc))
+    if as_json:
+        typer.echo(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2))
+        return
+    typer.echo(ans.text)
+    if ans.citations:
+        typer.echo("\nSources:")
+        for c in ans.citations:
+            d = c.to_dict()
+            where = f", p. {d['page']}" if d["page"] else ""
+            typer.echo(f"[{c.n}] {d['title']} — {d['publisher']}, {d['date']}{where}; {d['speaker']}"
+                       f"{' › ' + d['section'] if d['section'] else ''}{' <' + d['url'] + '>' if d['url'] else ''}")
+
+
+@eval_app.command("run")
+def eval_run(file: Path, out: Optional[Path] = typer.Option(None, "--out", help="Write results.jsonl and summary.json here.")):
+    """Evaluate a question set and print its metrics."""
+    from rich.progress import track
+
+    from .evaluate import load_questions, run_eval, write_run
+    from .pipeline import open_assistant
+
+    a = open_assistant(_settings())
+    rows, problems = load_questions(file, "\n".join(d.text for d in a.corpus.available))
+    for p in problems:
+        typer.echo(f"{file}:{p.line}: {p.message}", err=True)
+    if problems:
+        typer.echo(f"skipped {len(problems)} invalid row(s); evaluating {len(rows)}", err=True)
+    results = []
+    from .evaluate import evaluate_one, summarise
+
+    for q in track(rows, description="evaluating", console=None, transient=True):
+        results.append(evaluate_one(a, q))
+    summary = summarise(results)
+    if out:
+        write_run(out, results, summary)
+    for k, v in summary.items():
+        typer.echo(f"{k:24} {v}")
+
+
+def main():
+    try:
+        app()
+    except HcbError as e:
+        typer.echo(f"error: {e}", err=True)
+        sys.exit(e.exit_code)
+
+
+if __name__ == "__main__":
+    main()

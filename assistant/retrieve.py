@@ -1,0 +1,99 @@
+"""Stage 5 — retrieve: dense (Chroma) + BM25, fused by reciprocal rank, with filters."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from .schema import Hit
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrict retrieval. Empty tuples mean "no restriction"."""
+
+    kinds: tuple[str, ...] = ()          # document kind: government, campaign, ...
+    speakers: tuple[str, ...] = ()       # speaker ids: lga, dhsc, ...
+    doc_ids: tuple[str, ...] = ()
+    speaker_kinds: tuple[str, ...] = ()  # the voice's kind, e.g. campaigners quoted in a news story
+
+    def __bool__(self) -> bool:
+        return bool(self.kinds or self.speakers or self.doc_ids or self.speaker_kinds)
+
+    def where(self) -> dict | None:
+        """The same restriction as a Chroma metadata filter."""
+        parts = [{field: {"$in": list(vals)}} for field, vals in
+                 (("kind", self.kinds), ("speaker", self.speakers), ("doc_id", self.doc_ids),
+                  ("speaker_kind", self.speaker_kinds)) if vals]
+        if not parts:
+            return None
+        return parts[0] if len(parts) == 1 else {"$and": parts}
+
+
+def allowed_mask(chunks, doc_kinds: dict[str, str], speaker_kinds: dict[str, str], f: Filters) -> np.ndarray:
+    return np.array([
+        (not f.kinds or doc_kinds[c.doc_id] in f.kinds)
+        and (not f.speakers or c.speaker in f.speakers)
+        and (not f.doc_ids or c.doc_id in f.doc_ids)
+        and (not f.speaker_kinds or speaker_kinds[c.speaker] in f.speaker_kinds)
+        for c in chunks
+    ], dtype=bool)
+
+
+def rrf(rankings: list[tuple[list[str], float]], k: int = 60) -> list[tuple[str, float]]:
+    """Weighted reciprocal-rank fusion of several ranked id lists; best first."""
+    scores: dict[str, float] = {}
+    for ids, weight in rankings:
+        for rank, cid in enumerate(ids, start=1):
+            scores[cid] = scores.get(cid, 0.0) + weight / (k + rank)
+    return sorted(scores.items(), key=lambda kv: (-kv[1], kv[0]))
+
+
+class HybridRetriever:
+    """Ranks passages of a loaded index for a query vector and text."""
+
+    def __init__(self, index, doc_kinds: dict[str, str], speaker_kinds: dict[str, str], *,
+                 candidates: int = 20, rrf_k: int = 60, dense_weight: float = 1.0, lexical_weight: float = 1.0):
+        self.index = index
+        self.doc_kinds, self.speaker_kinds = doc_kinds, speaker_kinds
+        self.by_id = {c.id: c for c in index.chunks}
+        self.row = {c.id: i for i, c in enumerate(index.chunks)}
+        self.candidates, self.rrf_k = candidates, rrf_k
+        self.dense_weight, self.lexical_weight = dense_weight, lexical_weight
+
+    def dense(self, qvec: np.ndarray, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
+        return self.index.store.query(qvec, k, where=filters.where())
+
+    def lexical(self, query: str, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
+        scores = self.index.lexical.scores(query)
+        if filters:
+            scores = np.where(allowed_mask(self.index.chunks, self.doc_kinds, self.speaker_kinds, filters), scores, 0.0)
+        order = np.argsort(-scores, kind="stable")[:k]
+        ids = self.index.lexical.ids
+        return [(ids[i], float(scores[i])) for i in order if scores[i] > 0]
+
+    def search(self, query: str, qvec: np.ndarray, k: int = 5, filters: Filters = Filters(),
+               timings: dict | None = None) -> list[Hit]:
+        """Top-k fused hits. `timings` (if given) receives dense/lexical/fuse milliseconds."""
+        t0 = time.perf_counter()
+        dense = self.dense(qvec, self.candidates, filters)
+        t1 = time.perf_counter()
+        lex = self.lexical(query, self.candidates, filters)
+        t2 = time.perf_counter()
+        fused = rrf([([i for i, _ in dense], self.dense_weight), ([i for i, _ in lex], self.lexical_weight)], self.rrf_k)
+        d_rank = {cid: (r, s) for r, (cid, s) in enumerate(dense, 1)}
+        l_rank = {cid: (r, s) for r, (cid, s) in enumerate(lex, 1)}
+        hits = []
+        for rank, (cid, score) in enumerate(fused[:k], 1):
+            dr, ds = d_rank.get(cid, (None, None))
+            lr, ls = l_rank.get(cid, (None, None))
+            if ds is None:  # lexical-only hit: its cosine is one dot product away
+                ds = float(self.index.chunk_vectors[self.row[cid]] @ qvec)
+            hits.append(Hit(self.by_id[cid], score, rank, dr, lr, ds, ls))
+        if timings is not None:
+            timings["dense"] = (t1 - t0) * 1000
+            timings["lexical"] = (t2 - t1) * 1000
+            timings["fuse"] = (time.perf_counter() - t2) * 1000
+        return hits
