@@ -28,11 +28,30 @@ DATE_RX = re.compile(
     rf"|\b(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b|\b({MONTHS})\s+\d{{1,2}}\b", re.IGNORECASE)
 NUMBER_RX = re.compile(r"\b\d[\d,.]*\s*(k\b|%|per ?cent)?|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
                        r"twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen)\b", re.IGNORECASE)
-ASKS_DATE = re.compile(r"\bwhen\b|\bwhat (date|day|year|month|time)\b|\bwhich (date|day|year|month)\b|\bhow long ago\b|\bdated?\b", re.I)
-ASKS_NUMBER = re.compile(r"\bhow (many|much|large|big|long)\b|\bnumber of\b|\bwhat (number|percentage|proportion|figure|share)\b|\bhow (high|low)\b|\bcount\b", re.I)
+ASKS_DATE = re.compile(r"^\s*when\b|[,;]\s*when\b|\bwhen (did|was|were|is|will|does|do|has|had|are)\b|\b(what|which) (date|day|year|month)\b|\bhow long ago\b|\bon what date\b", re.I)
+ASKS_NUMBER = re.compile(r"\bhow many\b|\bhow much (did|does|do|will|is|was|would)\b|\bnumber of\b|\bwhat (number|percentage|proportion|figure|share)\b|\bhow (high|low|large|big)\b|\broughly how\b", re.I)
+ASKS_MONEY = re.compile(r"^\s*how much (money|funding)\b|\bin pounds\b|£|\bsalary\b|\bhow much (will|does|did|would)\b.*\bcost\b", re.I)
+MONEY_RX = re.compile(r"£\s?\d|\b\d[\d,.]*\s*(pounds|million|billion|bn|m)\b", re.I)
+# the word a wh-question asks for: "which minister", "how many MPs", "what is the salary of"
+# the phrase a wh-question asks for, up to its verb: "how many [integrated care boards] are there"
+FOCUS = re.compile(r"\b(which|how many)\s+((?:[a-z][\w-]*\s+){0,3}?[a-z][\w-]*)\s+(?:is|are|was|were|did|do|does|will|would|has|have|had|can|could|should|voted|led|said|say|says)\b"
+                   r"|\bwhat (?:is|was|are|were|will be) (?:the|an?) ([a-z][\w-]*) (?:of|for|paid|given)\b", re.I)
+# "what did <Name> say": only voices the documents quote can be quoted
+SPEECH = re.compile(r"\b[Ww]hat (?:did|does|do|has|have) ((?:[A-Z][\w’'-]*\s?){1,4}?)\s*(?:say|said|argue|claim|tell|state)\b")
+WHAT_NOUN = re.compile(r"\bwhat\s+((?:[a-z][\w-]*\s+){0,2}[a-z][\w-]*)\s+(?:is|are|was|were|did|do|does|will|would|has|have|had|could|should)\b", re.I)
+# "who started/created … ?": the evidence must say who made it
+ORIGIN_Q = re.compile(r"^\s*who\s+(started|created|launched|founded|set up|wrote|organised|organized|began|made)\b", re.I)
+ORIGIN_EVIDENCE = re.compile(r"\b(?i:start|creat|launch|found|set up|wrote|written|organis|organiz|began|published by|led by)|\bby [A-Z]")
+EVENT_EXEMPT = frozenset("place happen happened occur occurred".split())
+PARTY_SPEECH = re.compile(r"\b(?:what|how) (?:did|does|do|has|have|will|would) (.{2,60}?) (?:say|said|respond|reply|argue|claim|think|propose|want|describe|view|make of)\b", re.I)
+NAMED_PERSON = re.compile(r"\b(?:Sir|Professor|Dr|Mr|Mrs|Ms|Dame|Lord|Baroness)\s+[A-Z]\w+|\b[A-Z][a-z]+\s+[A-Z][a-z]+\s+MP\b|\bMinister\b")
 ASKS_LIST = re.compile(r"\b(list|what are|which are|name the|what (\w+ )?(areas|proposals|powers|points|measures|changes|functions|ways|things|concerns|demands|criticisms|claims|steps))\b|\b(five|three|four|several|main)\b", re.I)
 ASKS_COMPARE = re.compile(r"\b(compare|comparison|differ|difference|different|disagree|agree|versus|vs\.?|contrast|both|each side|sides|while|whereas)\b|\bhow do .+ and .+\b", re.I)
 ASKS_WHO = re.compile(r"^\s*(who|whose|which (organisation|group|body|person|people|campaign|charity|minister|mp))\b|\bby whom\b|\bwho (said|says|claims|argued|wrote|led)\b", re.I)
+GENERIC_FOCUS = frozenset("""kind kinds sort sorts type types way ways thing things part parts one ones main key new
+    role roles changes change proposals proposal points areas problems concerns people groups happened happens
+    exactly outlet outlets organisation organisations body bodies group person persons publication newspaper
+    website time date number day year month figure amount level stage extent side sides""".split())
 CONTINUES = re.compile(r"^(he|she|it|they|this|these|that|those)\s+(said|says|also|has|have|had|added|argued|claimed|is|are|was|were|will|would)\b", re.I)
 
 
@@ -40,12 +59,20 @@ CONTINUES = re.compile(r"^(he|she|it|they|this|these|that|those)\s+(said|says|al
 class Intent:
     date: bool
     number: bool
+    money: bool
+    focus: str               # stem of the head noun the question asks for ("" when none)
+    how_many: bool           # "how many X": a figure must stand next to X
+    unquoted_speaker: str    # a name asked "what did X say" that no document voices
     list: bool
     compare: bool
+    explicit_compare: bool
     who: bool
     parties: tuple[str, ...]       # speaker ids the question names
+    asked_parties: tuple[str, ...]  # speaker ids whose own words the question asks for ("what did the LGA say")
     entities: tuple[str, ...]      # capitalised names / figures the evidence must mention
     terms: tuple[str, ...]         # content stems
+    event: str = ""                # "when did X finish": the event word the evidence must mention
+    origin: bool = False           # "who started X": the evidence must say who made it
 
 
 @dataclass(frozen=True)
@@ -74,22 +101,60 @@ def analyse(question: str, speakers: dict) -> Intent:
         if any(_alias_rx(a).search(question) for a in sp.aliases):
             parties.append(sid)
     toks = words(question)
-    raw = re.findall(r"[A-Za-z][\w’'-]*|\d[\d,]*", question)
     entities = []
-    for i, w in enumerate(raw):
+    # capitalised words not starting a sentence, and figures: names the evidence must mention
+    for m in re.finditer(r"[A-Za-z][\w’'-]*|\d[\d,]*", question):
+        w = m.group(0)
         lw = w.lower().replace("’", "'").split("'")[0]
-        if i == 0 or lw in STOPWORDS or len(lw) < 2:
+        before = question[:m.start()].rstrip()
+        if not before or before[-1] in ".?!:;\"“(" or lw in STOPWORDS or len(lw) < 2:
             continue
         if (w[0].isupper() or w[0].isdigit()) and not any(lw in a.split() for sp in speakers.values() for a in sp.aliases):
             entities.append(lw)
+    focus, how_many = "", False
+    if m := FOCUS.search(question):
+        phrase = (m.group(2) or m.group(3)).lower().split()
+        head = phrase[-1]
+        how_many = (m.group(1) or "").lower() == "how many"
+        if head not in STOPWORDS and head not in GENERIC_FOCUS:
+            focus = stem(head)
+    elif (m := WHAT_NOUN.search(question)) and not re.match(r"^\s*what\s+(is|are|was|were|did|do|does|will|would|has|have|had|could|should)\b", m.group(0), re.I):
+        head = m.group(1).lower().split()[-1]
+        if head not in STOPWORDS and head not in GENERIC_FOCUS:
+            focus = stem(head)
+    elif m := re.search(r"\bwhich\s+([a-z][\w-]*)", question, re.I):
+        head = m.group(1).lower()
+        if head not in STOPWORDS and head not in GENERIC_FOCUS and not NUMBER_RX.fullmatch(head):
+            focus = stem(head)
+    event = ""
+    if ASKS_DATE.search(question):
+        last = re.findall(r"[A-Za-z][\w-]*", question)[-1:]
+        if last and last[0][0].islower() and last[0].lower() not in STOPWORDS and last[0].lower() not in EVENT_EXEMPT:
+            event = last[0].lower()
+    asked = ()
+    if m := PARTY_SPEECH.search(question):
+        asked = tuple(sid for sid, sp in speakers.items() if any(_alias_rx(a).search(m.group(1)) for a in sp.aliases))
+    unquoted = ""
+    if m := SPEECH.search(question):
+        name = m.group(1).strip()
+        if not any(_alias_rx(a).search(name) for sp in speakers.values() for a in sp.aliases):
+            unquoted = name
     return Intent(
         date=bool(ASKS_DATE.search(question)),
         number=bool(ASKS_NUMBER.search(question)),
+        money=bool(ASKS_MONEY.search(question)),
+        focus=focus,
+        how_many=how_many,
+        unquoted_speaker=unquoted,
         list=bool(ASKS_LIST.search(question)),
         compare=bool(ASKS_COMPARE.search(question)) or len({speakers[p].kind for p in parties}) > 1,
+        explicit_compare=bool(ASKS_COMPARE.search(question)),
         who=bool(ASKS_WHO.search(question)),
         parties=tuple(parties),
         entities=tuple(dict.fromkeys(entities)),
+        asked_parties=asked,
+        event=event,
+        origin=bool(ORIGIN_Q.search(question)),
         terms=tuple(dict.fromkeys(stem(w) for w in toks if w not in STOPWORDS)),
     )
 
@@ -103,7 +168,7 @@ def _overlap(terms: tuple[str, ...], text: str, idf: dict[str, float], default_i
 
 
 def score_sentences(intent: Intent, qvec: np.ndarray, hits, index, idf: dict[str, float], *,
-                    max_passages: int = 4) -> list[Candidate]:
+                    max_passages: int = 5) -> list[Candidate]:
     """Every sentence of the top passages, scored; best first."""
     default_idf = max(idf.values(), default=1.0)
     row_of = {c.id: i for i, c in enumerate(index.chunks)}
@@ -124,6 +189,10 @@ def score_sentences(intent: Intent, qvec: np.ndarray, hits, index, idf: dict[str
                 s += 0.25
             if intent.number and NUMBER_RX.search(text):
                 s += 0.2
+            if intent.money and MONEY_RX.search(text):
+                s += 0.2
+            if intent.who and NAMED_PERSON.search(text):
+                s += 0.15
             if intent.parties and not intent.compare:
                 s += 0.15 if c.speaker in intent.parties else 0.0
             if len(text.split()) < 4 and not (intent.date or intent.number):
@@ -133,22 +202,26 @@ def score_sentences(intent: Intent, qvec: np.ndarray, hits, index, idf: dict[str
     return out
 
 
+def _figure(text: str) -> bool:
+    """A number that is not part of a date."""
+    return bool(NUMBER_RX.search(DATE_RX.sub(" ", text)))
+
+
 def _similar(a: str, b: str) -> bool:
     ta, tb = set(tokenize(a)), set(tokenize(b))
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) > 0.6
 
 
-def select(intent: Intent, cands: list[Candidate], *, budget: int = WORD_BUDGET, keep_ratio: float = 0.8) -> list[Candidate]:
-    """Greedy choice: best sentence, then close runners-up (each named party's best for comparisons),
-    list items that follow a chosen list lead, and the sentence that names a quoted speaker."""
+def select(intent: Intent, cands: list[Candidate], *, budget: int = WORD_BUDGET, list_budget: int = 130,
+           keep_ratio: float = 0.8, follow_words: int = 45) -> list[Candidate]:
+    """Greedy choice: the best sentence, the sentence after it when that completes it (a list,
+    "They are …", a short follow-on), the sentence naming a quoted speaker ("He said …"), each
+    named party's best sentence for comparisons, then close runners-up, within a word budget."""
     if not cands:
         return []
-    by_key = {(c.chunk_id, c.start): c for c in cands}
+    budget = list_budget if intent.list else budget
     chosen: list[Candidate] = []
     used = 0
-
-    def words_of(c):
-        return len(c.text.split())
 
     def add(c, force=False) -> bool:
         nonlocal used
@@ -156,61 +229,102 @@ def select(intent: Intent, cands: list[Candidate], *, budget: int = WORD_BUDGET,
             return False
         if any(_similar(c.text, x.text) for x in chosen):
             return False
-        if not force and used + words_of(c) > budget and chosen:
+        n = len(c.text.split())
+        if not force and used + n > budget:
             return False
         chosen.append(c)
-        used += words_of(c)
+        used += n
         return True
 
     best = cands[0]
     add(best, force=True)
     in_chunk = sorted((c for c in cands if c.chunk_id == best.chunk_id), key=lambda c: c.start)
-    # a quote introduced by "He said" keeps the sentence that names "he"
-    if CONTINUES.match(best.text):
-        prev = [c for c in in_chunk if c.start < best.start]
-        if prev:
-            add(prev[-1])
-    # a list lead brings its items (and an item brings its lead)
-    if intent.list or best.text.rstrip().endswith(":") or best.is_item:
-        seq = [c for c in in_chunk if c.start > best.start] if not best.is_item else in_chunk
-        for c in seq:
-            if c.is_item or (not chosen[0].is_item and c is seq[0] and best.text.rstrip().endswith(":")):
+    pos = next(i for i, c in enumerate(in_chunk) if c.start == best.start)
+    prev = in_chunk[pos - 1] if pos > 0 else None
+    nxt = in_chunk[pos + 1] if pos + 1 < len(in_chunk) else None
+    if prev is not None and CONTINUES.match(best.text):
+        add(prev)
+    if best.text.rstrip().endswith(":") or intent.list or best.is_item:
+        start = 0 if best.is_item else pos + 1
+        for c in in_chunk[start:]:
+            if c.is_item or c is nxt:
                 add(c)
-    if intent.compare and intent.parties:
-        for sid in intent.parties:
+    elif nxt is not None and (len(best.text.split()) + len(nxt.text.split()) <= follow_words
+                              or CONTINUES.match(nxt.text)):
+        add(nxt)
+    if intent.compare or intent.asked_parties:
+        for sid in intent.asked_parties or intent.parties:
             if not any(x.speaker == sid for x in chosen):
                 mine = [c for c in cands if c.speaker == sid]
                 if mine:
                     add(mine[0])
-        # a comparison needs at least two voices
-        if len({x.speaker for x in chosen}) < 2:
+        if len({x.speaker for x in chosen}) < 2:   # a comparison needs at least two voices
             other = [c for c in cands if c.speaker != best.speaker]
             if other:
                 add(other[0])
+    # "how many X": the sentence that puts a figure next to X, if the top passages have one
+    if intent.how_many and intent.focus and not any(_figure(x.text) and intent.focus in tokenize(x.text) for x in chosen):
+        bearer = next((c for c in cands if _figure(c.text) and intent.focus in tokenize(c.text)
+                       and c.score >= 0.5 * best.score), None)
+        if bearer is not None:
+            add(bearer, force=True)
+    # the question asks for a date or a figure: make sure the evidence carries one
+    for wanted, rx in ((intent.date, DATE_RX), (intent.number, NUMBER_RX), (intent.money, MONEY_RX)):
+        if wanted and not any(rx.search(x.text) for x in chosen):
+            bearer = next((c for c in cands if rx.search(c.text)
+                           and (c.chunk_id == best.chunk_id or c.score >= 0.6 * best.score)), None)
+            if bearer is not None:
+                add(bearer, force=True)
     for c in cands[1:]:
         if c.score < keep_ratio * best.score:
             break
         add(c)
-    del by_key
     return chosen
 
 
-def sufficient(intent: Intent, chosen: list[Candidate], hits, *, min_score: float = 0.55,
-               min_overlap: float = 0.34) -> tuple[bool, str]:
-    """Does the evidence hold what the question asks for? (reason when not)."""
+def sufficient(intent: Intent, chosen: list[Candidate], hits, corpus_stems: frozenset[str], corpus_text: str = "",
+               speakers: dict | None = None, *,
+               min_score: float = 0.55, min_overlap: float = 0.2) -> tuple[bool, str]:
+    """Does the evidence hold what the question asks for? (and the reason when not)
+
+    A similarity threshold alone cannot tell near misses from answers, so this checks
+    what was asked: a date, a figure, a sum of money, the noun asked about, the names
+    the question mentions, and whether a voice the question wants quoted is in the documents.
+    """
     if not chosen:
         return False, "nothing retrieved"
     best = chosen[0]
     evidence = " ".join(c.text for c in chosen)
-    passages = " ".join(h.chunk.text for h in hits[:5]).lower()
+    evidence_stems = set(tokenize(evidence))
+    passages = " ".join(h.chunk.text for h in hits[:5])
     passage_stems = set(tokenize(passages))
     for e in intent.entities:
-        if e.lower() not in passages and stem(e.lower()) not in passage_stems:
-            return False, f"the documents retrieved never mention {e!r}"
+        if stem(e) not in corpus_stems and e not in passages.lower():
+            return False, f"the documents never mention {e!r}"
+    if intent.asked_parties and not intent.explicit_compare and not any(c.speaker in intent.asked_parties for c in chosen):
+        return False, "the documents retrieved do not give that party's own words on this"
+    if intent.unquoted_speaker:
+        return False, f"the documents do not quote {intent.unquoted_speaker}"
     if intent.date and not DATE_RX.search(evidence):
         return False, "no date in the evidence"
     if intent.number and not NUMBER_RX.search(evidence):
         return False, "no figure in the evidence"
+    if intent.money and not MONEY_RX.search(evidence):
+        return False, "no sum of money in the evidence"
+    topics = [p for p in intent.parties if p not in intent.asked_parties]
+    if intent.asked_parties and topics and speakers and not intent.explicit_compare:
+        # "what did A say in reply to B": A's own passage must mention B
+        asked_text = " ".join(h.chunk.text for h in hits if h.chunk.speaker in intent.asked_parties)
+        if not any(_alias_rx(a).search(asked_text) for t in topics for a in speakers[t].aliases):
+            return False, "the passages of the voice asked about do not mention the other party named"
+    if intent.event and intent.event[:5] not in passages.lower():
+        return False, f"the evidence does not mention when it would {intent.event}"
+    if intent.origin and not ORIGIN_EVIDENCE.search(evidence):
+        return False, "the evidence does not say who started it"
+    if intent.focus and intent.focus not in evidence_stems:
+        return False, f"the evidence does not mention {intent.focus!r}"
+    if intent.how_many and not any(_figure(c.text) and (not intent.focus or intent.focus in tokenize(c.text)) for c in chosen):
+        return False, "no figure next to what the question counts"
     if best.score < min_score:
         return False, f"weak evidence (score {best.score:.2f})"
     if max(c.overlap for c in chosen) < min_overlap and best.dense < 0.5:

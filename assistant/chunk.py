@@ -12,7 +12,7 @@ import re
 from .load import LIST_ITEM, Block, parse_blocks
 from .schema import Chunk, Document
 
-CHUNKER_VERSION = "3"
+CHUNKER_VERSION = "4"
 TARGET_WORDS = 170   # stop adding paragraphs once a passage reaches this
 MAX_WORDS = 250
 MIN_WORDS = 60
@@ -125,6 +125,12 @@ def chunk_corpus(documents) -> list[Chunk]:
     return [c for d in documents if d.text for c in chunk_document(d)]
 
 
-def index_text(chunk: Chunk, doc: Document) -> str:
-    """What gets embedded and lexically indexed: the section heading adds context a passage lacks."""
-    return f"{chunk.section}\n{chunk.text}" if chunk.section else chunk.text
+def index_text(chunk: Chunk, doc: Document, speaker=None) -> str:
+    """What gets embedded and lexically indexed: who speaks, where, and the section heading
+    add context a bare passage lacks (questions often name the speaker or the document)."""
+    head = [doc.title]
+    if speaker is not None:
+        head.append(f"{speaker.name} ({speaker.label})")
+    if chunk.section:
+        head.append(chunk.section)
+    return "\n".join(head + [chunk.text])

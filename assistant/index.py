@@ -182,7 +182,7 @@ def build(corpus: Corpus, index_dir: Path, embedder, *, chroma_url: str = "", fo
                            time.perf_counter() - t0, "index is fresh")
     chunks = chunk_corpus(corpus.available)
     docs = {d.id: d for d in corpus.available}
-    chunk_texts = [index_text(c, docs[c.doc_id]) for c in chunks]
+    chunk_texts = [index_text(c, docs[c.doc_id], corpus.speakers[c.speaker]) for c in chunks]
     sent_texts = [s for c in chunks for s in c.sentence_texts()]
     all_texts = chunk_texts + sent_texts
     keys = [text_key(t) for t in all_texts]
@@ -198,7 +198,7 @@ def build(corpus: Corpus, index_dir: Path, embedder, *, chroma_url: str = "", fo
                 advance(len(batch))
     vectors = np.stack([cache[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, embedder.dim), np.float32)
 
-    build_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{corpus.fingerprint()[:6]}"
+    build_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{corpus.fingerprint()[:6]}-{os.urandom(3).hex()}"  # unique even within one second
     folder = index_dir / "builds" / build_id
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "chunks.jsonl").write_text("".join(_chunk_to_json(c) + "\n" for c in chunks), encoding="utf-8")

@@ -69,8 +69,10 @@ class Assistant:
         self.docs = {d.id: d for d in corpus.documents}
         self.retriever = HybridRetriever(
             index, {d.id: d.kind for d in corpus.documents}, {s.id: s.kind for s in corpus.speakers.values()},
-            candidates=settings.candidates, rrf_k=settings.rrf_k)
+            candidates=settings.candidates, rrf_k=settings.rrf_k, dense_weight=settings.dense_weight,
+            lexical_weight=settings.lexical_weight, sentence_weight=settings.sentence_weight)
         self.vocabulary = index.lexical.vocabulary()
+        self.corpus_text = " ".join(" ".join(d.text.split()) for d in corpus.available).lower()
         df = Counter(t for c in index.chunks for t in set(tokenize(c.text)))
         n = max(1, len(index.chunks))
         self.idf = {t: math.log(1 + (n - k + 0.5) / (k + 0.5)) for t, k in df.items()}
@@ -112,15 +114,34 @@ class Assistant:
         timings["embed"] = (time.perf_counter() - t0) * 1000
         hits = self.retriever.search(rq, qvec, self.settings.top_k, filters, timings)
         t0 = time.perf_counter()
-        answer = self._compose(q, analyse(q, self.corpus.speakers), qvec, hits)
+        intent = analyse(q, self.corpus.speakers)
+        hits = self._add_named_voices(intent, rq, qvec, hits, filters)
+        answer = self._compose(q, intent, qvec, hits)
         timings["compose"] = (time.perf_counter() - t0) * 1000
         timings["total"] = (time.perf_counter() - t_start) * 1000
         return Answer(q, answer.behaviour, answer.text, answer.citations, tuple(hits), timings, rq, answer.notes)
 
+    def _add_named_voices(self, intent, rq: str, qvec, hits: list[Hit], filters: Filters) -> list[Hit]:
+        """"What do the petitioners say…" / comparisons: if a named voice is missing from the hits,
+        fetch its best passage so the answer can quote it (or honestly abstain)."""
+        wanted = intent.asked_parties or (intent.parties if intent.compare else ())
+        present = {h.chunk.speaker for h in hits}
+        extra = []
+        for group in {tuple(s for s in wanted if self.corpus.speakers[s].kind == k)
+                      for k in {self.corpus.speakers[s].kind for s in wanted}}:
+            if group and not present & set(group):
+                f = Filters(filters.kinds, tuple(group), filters.doc_ids, filters.speaker_kinds)
+                extra += [h for h in self.retriever.search(rq, qvec, 1, f) if h.chunk.id not in {x.chunk.id for x in hits + extra}]
+        if not extra:
+            return hits
+        merged = hits[:max(1, len(hits) - len(extra))] + extra
+        return [Hit(h.chunk, h.score, i, h.dense_rank, h.lexical_rank, h.dense_score, h.lexical_score)
+                for i, h in enumerate(merged, 1)]
+
     def _compose(self, q: str, intent, qvec, hits: list[Hit]) -> Answer:
         cands = score_sentences(intent, qvec, hits, self.index, self.idf)
         chosen = select(intent, cands)
-        ok, why = sufficient(intent, chosen, hits)
+        ok, why = sufficient(intent, chosen, hits, self.vocabulary, self.corpus_text, self.corpus.speakers)
         if not ok:
             return Answer(q, "abstain", self._abstention(hits), notes=(why,))
         text, pairs = render(chosen, self.corpus.speakers)

@@ -55,13 +55,14 @@ class HybridRetriever:
     """Ranks passages of a loaded index for a query vector and text."""
 
     def __init__(self, index, doc_kinds: dict[str, str], speaker_kinds: dict[str, str], *,
-                 candidates: int = 20, rrf_k: int = 60, dense_weight: float = 1.0, lexical_weight: float = 1.0):
+                 candidates: int = 20, rrf_k: int = 60, dense_weight: float = 1.0, lexical_weight: float = 1.0,
+                 sentence_weight: float = 1.0):
         self.index = index
         self.doc_kinds, self.speaker_kinds = doc_kinds, speaker_kinds
         self.by_id = {c.id: c for c in index.chunks}
         self.row = {c.id: i for i, c in enumerate(index.chunks)}
         self.candidates, self.rrf_k = candidates, rrf_k
-        self.dense_weight, self.lexical_weight = dense_weight, lexical_weight
+        self.dense_weight, self.lexical_weight, self.sentence_weight = dense_weight, lexical_weight, sentence_weight
 
     def dense(self, qvec: np.ndarray, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
         return self.index.store.query(qvec, k, where=filters.where())
@@ -74,6 +75,20 @@ class HybridRetriever:
         ids = self.index.lexical.ids
         return [(ids[i], float(scores[i])) for i in order if scores[i] > 0]
 
+    def sentence_dense(self, qvec: np.ndarray, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
+        """Passages ranked by their best sentence's cosine: a short fact inside a long passage
+        is found even when the passage as a whole is about something broader."""
+        ix = self.index
+        if not len(ix.sentence_vectors):
+            return []
+        sims = ix.sentence_vectors @ qvec
+        best = np.full(len(ix.chunks), -1.0, dtype=np.float32)
+        np.maximum.at(best, ix.sentence_owner, sims)
+        if filters:
+            best = np.where(allowed_mask(ix.chunks, self.doc_kinds, self.speaker_kinds, filters), best, -1.0)
+        order = np.argsort(-best, kind="stable")[:k]
+        return [(ix.chunks[i].id, float(best[i])) for i in order if best[i] > -1.0]
+
     def search(self, query: str, qvec: np.ndarray, k: int = 5, filters: Filters = Filters(),
                timings: dict | None = None) -> list[Hit]:
         """Top-k fused hits. `timings` (if given) receives dense/lexical/fuse milliseconds."""
@@ -81,8 +96,10 @@ class HybridRetriever:
         dense = self.dense(qvec, self.candidates, filters)
         t1 = time.perf_counter()
         lex = self.lexical(query, self.candidates, filters)
+        sent = self.sentence_dense(qvec, self.candidates, filters)
         t2 = time.perf_counter()
-        fused = rrf([([i for i, _ in dense], self.dense_weight), ([i for i, _ in lex], self.lexical_weight)], self.rrf_k)
+        fused = rrf([([i for i, _ in dense], self.dense_weight), ([i for i, _ in lex], self.lexical_weight),
+                     ([i for i, _ in sent], self.sentence_weight)], self.rrf_k)
         d_rank = {cid: (r, s) for r, (cid, s) in enumerate(dense, 1)}
         l_rank = {cid: (r, s) for r, (cid, s) in enumerate(lex, 1)}
         hits = []
