@@ -212,7 +212,8 @@ def _similar(a: str, b: str) -> bool:
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) > 0.6
 
 
-def select(intent: Intent, cands: list[Candidate], *, budget: int = WORD_BUDGET, list_budget: int = 130,
+def select(intent: Intent, cands: list[Candidate], kinds: dict[str, str] | None = None, *,
+           budget: int = WORD_BUDGET, list_budget: int = 130,
            keep_ratio: float = 0.8, follow_words: int = 45) -> list[Candidate]:
     """Greedy choice: the best sentence, the sentence after it when that completes it (a list,
     "They are …", a short follow-on), the sentence naming a quoted speaker ("He said …"), each
@@ -220,6 +221,7 @@ def select(intent: Intent, cands: list[Candidate], *, budget: int = WORD_BUDGET,
     if not cands:
         return []
     budget = list_budget if intent.list else budget
+    kinds = kinds or {}
     chosen: list[Candidate] = []
     used = 0
 
@@ -253,9 +255,12 @@ def select(intent: Intent, cands: list[Candidate], *, budget: int = WORD_BUDGET,
                               or CONTINUES.match(nxt.text)):
         add(nxt)
     if intent.compare or intent.asked_parties:
-        for sid in intent.asked_parties or intent.parties:
-            if not any(x.speaker == sid for x in chosen):
-                mine = [c for c in cands if c.speaker == sid]
+        # each side named (grouped by kind of voice: "the Government" covers several) gets its best sentence
+        named = intent.asked_parties or intent.parties
+        for kind in dict.fromkeys(kinds.get(s, s) for s in named):
+            side = {s for s in named if kinds.get(s, s) == kind}
+            if not any(x.speaker in side for x in chosen):
+                mine = [c for c in cands if c.speaker in side]
                 if mine:
                     add(mine[0])
         if len({x.speaker for x in chosen}) < 2:   # a comparison needs at least two voices

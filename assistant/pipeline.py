@@ -71,6 +71,7 @@ class Assistant:
             index, {d.id: d.kind for d in corpus.documents}, {s.id: s.kind for s in corpus.speakers.values()},
             candidates=settings.candidates, rrf_k=settings.rrf_k, dense_weight=settings.dense_weight,
             lexical_weight=settings.lexical_weight, sentence_weight=settings.sentence_weight)
+        self.speaker_kinds = {s.id: s.kind for s in corpus.speakers.values()}
         self.vocabulary = index.lexical.vocabulary()
         self.corpus_text = " ".join(" ".join(d.text.split()) for d in corpus.available).lower()
         df = Counter(t for c in index.chunks for t in set(tokenize(c.text)))
@@ -129,9 +130,11 @@ class Assistant:
         extra = []
         for group in {tuple(s for s in wanted if self.corpus.speakers[s].kind == k)
                       for k in {self.corpus.speakers[s].kind for s in wanted}}:
-            if group and not present & set(group):
+            # a comparison always hears each side's best passage; "what does X say" only when X is missing
+            if group and (intent.compare or not present & set(group)):
                 f = Filters(filters.kinds, tuple(group), filters.doc_ids, filters.speaker_kinds)
-                extra += [h for h in self.retriever.search(rq, qvec, 1, f) if h.chunk.id not in {x.chunk.id for x in hits + extra}]
+                extra += [h for h in self.retriever.search(rq, qvec, 1, f, sentence_only=intent.compare)
+                          if h.chunk.id not in {x.chunk.id for x in hits + extra}]
         if not extra:
             return hits
         merged = hits[:max(1, len(hits) - len(extra))] + extra
@@ -140,7 +143,7 @@ class Assistant:
 
     def _compose(self, q: str, intent, qvec, hits: list[Hit]) -> Answer:
         cands = score_sentences(intent, qvec, hits, self.index, self.idf)
-        chosen = select(intent, cands)
+        chosen = select(intent, cands, self.speaker_kinds)
         ok, why = sufficient(intent, chosen, hits, self.vocabulary, self.corpus_text, self.corpus.speakers)
         if not ok:
             return Answer(q, "abstain", self._abstention(hits), notes=(why,))
