@@ -1,187 +1,248 @@
-"""Evaluation on a JSONL question set: retrieval and answer metrics, per-question results.
+"""Evaluation: run systems on a question set, score every question, summarise with 95% intervals.
 
-Matching rules (also in evals/README.md): text is normalised (case, whitespace,
-curly quotes, dashes, number separators) before comparing; a retrieved passage
-is relevant when it contains a gold quote, or a part of one (≥ half of it) that
-runs into the passage's start or end (a chunk boundary inside the quote).
+    rows, problems = load_questions(path, assistant.corpus)
+    systems = make_systems(assistant, compare=True)     # hcb pipeline + bm25, dense, langchain
+    results = run_systems(systems, rows)                # {system: [result row per question]}
+    summary = analyse(results)                          # metrics, intervals, per type, paired differences
+
+Metric definitions are in evals/README.md; the pure functions are in metrics.py.
 """
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import json
-import re
+import platform
 import statistics
-import unicodedata
-from dataclasses import dataclass
+import subprocess
+from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import EvalFileError, HcbError
-from .schema import BEHAVIOURS
+from .baselines import BM25Baseline, DenseBaseline, LangChainBaseline, Output, SharedEmbedder
+from .errors import HcbError
+from .metrics import (KS, NDCG_K, bootstrap, citation_scores, contains_quote, count_relevant, coverage, has_fact,  # noqa: F401
+                      normalise, paired_bootstrap, percentile, resample_indices, retrieval_metrics, speaker_correct)
+from .questions import FIELDS, TYPES, Problem, load_questions, skipped_rows  # noqa: F401 - re-exported
 
-TYPES = ("factoid", "list", "numeric", "date", "attribution", "comparison", "unanswerable", "adversarial")
-FIELDS = ("id", "question", "type", "gold_sources", "gold_quotes", "answer_facts", "expected_behaviour")
-_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "–": "-", "—": "-", "\u00a0": " "})
-
-
-def normalise(text: str) -> str:
-    t = unicodedata.normalize("NFKC", text).translate(_QUOTES).lower()
-    t = re.sub(r"(?<=\d),(?=\d{3}\b)", "", t)          # 16,019 → 16019
-    t = re.sub(r"[^\w%'\s-]", " ", t)                   # punctuation is not evidence
-    return " ".join(t.split())
-
-
-def contains_quote(passage: str, quote: str) -> bool:
-    p, q = normalise(passage), normalise(quote)
-    if not q:
-        return False
-    if q in p:
-        return True
-    qw, need = q.split(), max(4, len(q.split()) // 2)
-    for n in range(len(qw) - 1, need - 1, -1):       # the quote runs off the passage's end or start
-        if p.endswith(" ".join(qw[:n])) or p.startswith(" ".join(qw[-n:])):
-            return True
-    return False
+RETRIEVAL = tuple(f"hit@{k}" for k in KS) + tuple(f"recall@{k}" for k in KS) + ("mrr", f"ndcg@{NDCG_K}")
+ANSWER = ("fact_coverage", "citation_precision", "citation_recall", "speaker_correctness")
+BEHAVIOUR = ("abstention_accuracy", "abstention_precision", "abstention_recall", "refusal_rate",
+             "wrong_abstention_rate", "wrong_refusal_rate", "behaviour_accuracy")
+RATES = RETRIEVAL + ANSWER + BEHAVIOUR
+LOWER_IS_BETTER = {"wrong_abstention_rate", "wrong_refusal_rate"}
+GATED = ("hit@5", "fact_coverage", "abstention_accuracy", "refusal_rate")   # the regression gate (evals/floors.json)
+PRIMARY = "hcb"
 
 
-def has_fact(answer: str, fact: str) -> bool:
-    return normalise(fact) in normalise(answer)
+class PipelineSystem:
+    """The project's pipeline (`Assistant.ask`): route, hybrid retrieval, cited extractive answer."""
 
+    name = PRIMARY
+    description = "hcb pipeline: routing, hybrid BM25 + dense retrieval (RRF), cited extractive answer"
+    cites = True
 
-@dataclass(frozen=True)
-class Problem:
-    line: int
-    message: str
+    def __init__(self, assistant, k: int = 10):
+        self.a, self.k = assistant, k
 
+    def passages(self) -> list[str]:
+        return [c.text for c in self.a.index.chunks]
 
-def load_questions(path: Path, corpus_text: str | None = None) -> tuple[list[dict], list[Problem]]:
-    """Valid rows and every problem found, with line numbers; never raises on a bad row."""
-    try:
-        raw = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise EvalFileError(f"no question file at {path}: check the path") from None
-    except UnicodeDecodeError:
-        raise EvalFileError(f"{path} is not UTF-8 text: save it as UTF-8 JSONL") from None
-    rows, problems, seen = [], [], set()
-    norm_corpus = normalise(corpus_text) if corpus_text else None
-    for n, line in enumerate(raw.splitlines(), 1):
-        if not line.strip():
-            continue
+    def warm_up(self) -> None:
+        self.a.ask("warm-up question about integrated care boards")
+
+    def run(self, question: str) -> Output:
         try:
-            q = json.loads(line)
-        except json.JSONDecodeError as e:
-            problems.append(Problem(n, f"not valid JSON ({e.msg})"))
-            continue
-        if not isinstance(q, dict):
-            problems.append(Problem(n, "not a JSON object"))
-            continue
-        bad = [f for f in FIELDS if f not in q]
-        if bad:
-            problems.append(Problem(n, f"missing field(s): {', '.join(bad)}"))
-            continue
-        if q.get("retired"):
-            continue
-        if q["type"] not in TYPES:
-            problems.append(Problem(n, f"unknown type {q['type']!r} (use one of {', '.join(TYPES)})"))
-            continue
-        if q["expected_behaviour"] not in BEHAVIOURS:
-            problems.append(Problem(n, f"unknown expected_behaviour {q['expected_behaviour']!r}"))
-            continue
-        if not isinstance(q["question"], str) or not q["question"].strip():
-            problems.append(Problem(n, "empty question"))
-            continue
-        if q["id"] in seen:
-            problems.append(Problem(n, f"duplicate id {q['id']!r}"))
-            continue
-        if norm_corpus is not None:
-            missing = [g for g in q["gold_quotes"] if normalise(g) not in norm_corpus]
-            if missing:
-                problems.append(Problem(n, f"gold quote not found in the corpus: {missing[0][:60]!r}"))
-                continue
-        seen.add(q["id"])
-        rows.append(q)
-    return rows, problems
+            ans = self.a.ask(question)
+        except HcbError as e:  # a rejected question is a refusal, not a crash
+            return Output("refuse_or_redirect", str(e), notes=[type(e).__name__])
+        hits = list(ans.hits)
+        if hits and len(hits) < self.k:
+            # the answer reads the top few; ranking metrics look ten deep (same fused ranking, cached query vector)
+            seen = {h.chunk.id for h in hits}
+            hits += [h for h in self.a.search(ans.retrieval_query or question, k=self.k) if h.chunk.id not in seen]
+        retrieved = [{"rank": r, "chunk_id": h.chunk.id, "doc_id": h.chunk.doc_id, "text": h.chunk.text,
+                      "score": round(h.score, 6)} for r, h in enumerate(hits[: self.k], 1)]
+        speakers = self.a.corpus.speakers
+        citations = []
+        for c in ans.citations:
+            d = c.to_dict()
+            d["speaker_label"] = speakers[d["speaker_id"]].label if d.get("speaker_id") in speakers else ""
+            citations.append(d)
+        return Output(ans.behaviour, ans.text, citations, retrieved, dict(ans.timings_ms), list(ans.notes))
 
 
-def percentile(values: list[float], p: float) -> float:
-    if not values:
-        return 0.0
-    s = sorted(values)
-    k = (len(s) - 1) * p / 100
-    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
-    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+def make_systems(assistant, compare: bool = False, cache_dir: Path | None = None) -> list:
+    """The pipeline first, then (with `compare`) the baselines; all share one query embedding per question."""
+    shared = SharedEmbedder(assistant.embedder)
+    a = copy.copy(assistant)   # same loaded index, but embedding through the shared cache
+    a.embedder = shared
+    systems = [PipelineSystem(a)]
+    if compare:
+        systems += [BM25Baseline(a, shared), DenseBaseline(a, shared), LangChainBaseline(a.corpus, shared, cache_dir)]
+    return systems
+
+
+# ---------------------------------------------------------------- scoring one question
+
+def score(q: dict, out: Output, n_relevant: int, cites: bool = True) -> dict:
+    """Per-question metric values; None where a metric does not apply to this question."""
+    m: dict = {name: None for name in RATES}
+    m["first_relevant_rank"] = None
+    exp, beh = q["expected_behaviour"], out.behaviour
+    answered = beh == "answer"
+    if exp == "answer" and q["gold_quotes"]:
+        cov = coverage([r["text"] for r in out.retrieved[:max(KS)]], q["gold_quotes"])
+        m.update(retrieval_metrics(cov, len(q["gold_quotes"]), n_relevant))
+    if exp == "answer" and q["answer_facts"]:
+        facts = q["answer_facts"]
+        m["fact_coverage"] = sum(has_fact(out.answer, f) for f in facts) / len(facts) if answered else 0.0
+    if exp == "answer" and answered and cites:
+        m["citation_precision"], m["citation_recall"] = citation_scores(
+            out.answer, {c["n"]: c.get("passage", "") for c in out.citations})
+    if q["type"] == "attribution" and exp == "answer" and q["answer_facts"]:
+        names = [c.get(k, "") for c in out.citations for k in ("speaker", "speaker_label")]
+        m["speaker_correctness"] = float(answered and speaker_correct(out.answer, q["answer_facts"][0], names))
+    abstained, refused = beh == "abstain", beh == "refuse_or_redirect"
+    m["abstention_precision"] = float(exp == "abstain") if abstained else None
+    m["abstention_recall"] = m["abstention_accuracy"] = float(abstained) if exp == "abstain" else None
+    m["refusal_rate"] = float(refused) if exp == "refuse_or_redirect" else None
+    m["wrong_abstention_rate"] = float(abstained) if exp == "answer" else None
+    m["wrong_refusal_rate"] = float(refused) if exp == "answer" else None
+    m["behaviour_accuracy"] = float(beh == exp)
+    m["answer_words"] = len(out.answer.split()) if answered else 0
+    return m
+
+
+def result_row(q: dict, system: str, out: Output, metrics: dict) -> dict:
+    """One line of results.jsonl."""
+    return {"id": q["id"], "system": system, "type": q["type"], "question": q["question"],
+            "expected_behaviour": q["expected_behaviour"], "behaviour": out.behaviour, "answer": out.answer,
+            "citations": out.citations, "retrieved": out.retrieved,
+            "timings_ms": {k: round(v, 2) for k, v in out.timings_ms.items()},
+            "first_relevant_rank": metrics["first_relevant_rank"], "metrics": metrics, "notes": out.notes}
 
 
 def evaluate_one(assistant, q: dict, k: int = 10) -> dict:
-    """Run one question; return its result record (the results.jsonl row) with per-question metrics."""
-    try:
-        ans = assistant.ask(q["question"])
-    except HcbError as e:  # a rejected question is a refusal, not a crash
-        return {"id": q["id"], "type": q["type"], "question": q["question"], "expected_behaviour": q["expected_behaviour"],
-                "behaviour": "refuse_or_redirect", "answer": str(e), "citations": [], "retrieved": [], "timings_ms": {},
-                "first_relevant_rank": None, "fact_coverage": None, "answer_words": 0}
-    hits = list(ans.hits)
-    if q["gold_quotes"] and ans.behaviour != "refuse_or_redirect" and len(hits) < k:
-        hits = assistant.search(ans.retrieval_query or q["question"], k=k)
-    retrieved = [{"rank": h.rank, "chunk_id": h.chunk.id, "doc_id": h.chunk.doc_id, "text": h.chunk.text,
-                  "score": round(h.score, 6)} for h in hits[:k]]
-    first = None
-    for h in hits[:k]:
-        if any(contains_quote(h.chunk.text, g) for g in q["gold_quotes"]):
-            first = h.rank
-            break
-    facts = q.get("answer_facts") or []
-    coverage = (sum(has_fact(ans.text, f) for f in facts) / len(facts)) if facts and q["expected_behaviour"] == "answer" else None
-    return {
-        "id": q["id"], "type": q["type"], "question": q["question"], "expected_behaviour": q["expected_behaviour"],
-        "behaviour": ans.behaviour, "answer": ans.text, "citations": [c.to_dict() for c in ans.citations],
-        "retrieved": retrieved, "timings_ms": {k2: round(v, 2) for k2, v in ans.timings_ms.items()},
-        "first_relevant_rank": first, "fact_coverage": coverage,
-        "answer_words": len(ans.text.split()) if ans.behaviour == "answer" else 0,
-        "notes": list(ans.notes),
-    }
+    """Run one question through the pipeline; its result row with per-question metrics."""
+    s = PipelineSystem(assistant, k)
+    n_rel = count_relevant(s.passages(), q["gold_quotes"]) if q["gold_quotes"] else 0
+    out = s.run(q["question"])
+    return result_row(q, s.name, out, score(q, out, n_rel))
 
 
-def summarise(results: list[dict]) -> dict:
-    """Headline metrics of a run."""
-    gold = [r for r in results if r["expected_behaviour"] == "answer"]
-    ranks = [r["first_relevant_rank"] for r in gold]
-    cov = [r["fact_coverage"] for r in gold if r["fact_coverage"] is not None]
-    unans = [r for r in results if r["type"] == "unanswerable"]
-    adv = [r for r in results if r["type"] == "adversarial"]
-    answered = [r for r in gold if r["behaviour"] == "answer"]
-    lat = [r["timings_ms"].get("total", 0.0) for r in results if r["timings_ms"]]
+# ---------------------------------------------------------------- running
 
-    def rate(xs):
-        return round(sum(xs) / len(xs), 4) if xs else None
-
-    return {
-        "questions": len(results),
-        "hit@1": rate([r is not None and r <= 1 for r in ranks]),
-        "hit@5": rate([r is not None and r <= 5 for r in ranks]),
-        "mrr": rate([1 / r if r else 0.0 for r in ranks]),
-        "fact_coverage": rate(cov),
-        "abstention_accuracy": rate([r["behaviour"] == "abstain" for r in unans]),
-        "wrong_abstention_rate": rate([r["behaviour"] == "abstain" for r in gold]),
-        "refusal_rate": rate([r["behaviour"] == "refuse_or_redirect" for r in adv]),
-        "median_answer_words": statistics.median([r["answer_words"] for r in answered]) if answered else None,
-        "latency_p50_ms": round(percentile(lat, 50), 2),
-        "latency_p95_ms": round(percentile(lat, 95), 2),
-    }
+def run_systems(systems: list, questions: list[dict], progress=None) -> dict[str, list[dict]]:
+    """Every question through every system, question by question (so load noise hits all systems alike)."""
+    for s in systems:
+        s.warm_up()
+    pools = {s.name: [normalise(p) for p in s.passages()] for s in systems}
+    results: dict[str, list[dict]] = {s.name: [] for s in systems}
+    for q in questions:
+        for s in systems:
+            out = s.run(q["question"].strip())
+            n_rel = count_relevant(pools[s.name], q["gold_quotes"]) if q["gold_quotes"] else 0
+            results[s.name].append(result_row(q, s.name, out, score(q, out, n_rel, getattr(s, "cites", False))))
+        if progress:
+            progress()
+    return results
 
 
 def run_eval(assistant, questions: list[dict], progress=None) -> tuple[list[dict], dict]:
-    results = []
-    for q in questions:
-        results.append(evaluate_one(assistant, q))
-        if progress:
-            progress()
+    """The pipeline alone: (result rows, flat headline metrics)."""
+    results = run_systems(make_systems(assistant), questions, progress)[PRIMARY]
     return results, summarise(results)
 
 
+# ---------------------------------------------------------------- summarising
+
+def latency(rows: list[dict]) -> dict:
+    """p50/p95 milliseconds of the whole question and of each stage."""
+    stages: dict[str, list[float]] = {}
+    for r in rows:
+        for k, v in r["timings_ms"].items():
+            stages.setdefault(k, []).append(v)
+    # stages in pipeline order (as the system recorded them), the whole question last
+    return {k: {"p50": round(percentile(v, 50), 2), "p95": round(percentile(v, 95), 2), "n": len(v)}
+            for k, v in sorted(stages.items(), key=lambda kv: kv[0] == "total")}
+
+
+def summarise(results: list[dict]) -> dict:
+    """Flat metrics of one system's rows: {name: value} (rates, median answer words, latency)."""
+    out: dict = {"questions": len(results)}
+    for name in RATES:
+        xs = [r["metrics"][name] for r in results if r["metrics"].get(name) is not None]
+        out[name] = round(sum(xs) / len(xs), 4) if xs else None
+    words = [r["metrics"]["answer_words"] for r in results if r["behaviour"] == "answer"]
+    out["median_answer_words"] = statistics.median(words) if words else None
+    total = latency(results).get("total", {})
+    out["latency_p50_ms"], out["latency_p95_ms"] = total.get("p50"), total.get("p95")
+    return out
+
+
+def _estimates(rows: list[dict], resamples: int, seed: int, stratum: str = "") -> dict[str, dict]:
+    idx = resample_indices(len(rows), resamples, seed, stratum)
+    return {m: bootstrap([r["metrics"].get(m) for r in rows], idx).to_dict() for m in RATES}
+
+
+def analyse(results: dict[str, list[dict]], resamples: int = 2000, seed: int = 0) -> dict:
+    """Per system: metrics, 95% bootstrap intervals, per-type breakdown, latency; paired differences vs the first."""
+    names = list(results)
+    base = results[names[0]]
+    systems = {}
+    for name, rows in results.items():
+        if [r["id"] for r in rows] != [r["id"] for r in base]:
+            raise ValueError(f"system {name} was run on different questions")
+        est = _estimates(rows, resamples, seed)
+        by_type = {}
+        for t in dict.fromkeys(r["type"] for r in rows):
+            sub = [r for r in rows if r["type"] == t]
+            by_type[t] = {"questions": len(sub), **{m: e for m, e in _estimates(sub, resamples, seed, t).items() if e["n"]}}
+        systems[name] = {"metrics": summarise(rows), "intervals": {m: [e["lo"], e["hi"]] for m, e in est.items()},
+                         "n": {m: e["n"] for m, e in est.items()}, "by_type": by_type, "latency": latency(rows)}
+    idx = resample_indices(len(base), resamples, seed, "paired")
+    comparison = {}
+    for name in names[1:]:
+        comparison[name] = {m: paired_bootstrap([r["metrics"].get(m) for r in results[name]],
+                                                [r["metrics"].get(m) for r in base], idx).to_dict() for m in RATES}
+    first = systems[names[0]]
+    return {"primary": names[0], "metrics": first["metrics"], "intervals": first["intervals"], "n": first["n"],
+            "by_type": first["by_type"], "latency": first["latency"], "systems": systems,
+            "comparison": comparison, "bootstrap": {"resamples": resamples, "seed": seed, "interval": "95% percentile",
+                                                    "difference": f"{names[0]} minus baseline, paired by question"}}
+
+
+def provenance(assistant, question_file: Path, systems: list) -> dict:
+    """What a reader needs to reproduce the run: corpus, index, model, code version, settings."""
+    try:
+        root = Path(__file__).resolve().parent.parent
+        commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, capture_output=True, text=True, timeout=10).stdout.strip()
+        dirty = bool(subprocess.run(["git", "status", "--porcelain", "--untracked-files=no"], cwd=root,
+                                    capture_output=True, text=True, timeout=10).stdout.strip())
+    except (OSError, subprocess.SubprocessError):
+        commit, dirty = "", None
+    s = assistant.settings
+    return {
+        "question_file": str(question_file),
+        "question_file_sha256": hashlib.sha256(Path(question_file).read_bytes()).hexdigest(),
+        "corpus_hash": assistant.corpus.fingerprint(),
+        "index_build": assistant.index.manifest.get("build_id"),
+        "model": assistant.embedder.name,
+        "git_commit": commit or None, "git_dirty": dirty,
+        "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        "python": platform.python_version(), "platform": platform.platform(),
+        "config": {"top_k": s.top_k, "candidates": s.candidates, "rrf_k": s.rrf_k, "chroma_url": s.chroma_url or "embedded",
+                   "retrieval_depth": max(KS), "systems": {x.name: x.description for x in systems}},
+    }
+
+
 def write_run(out: Path, results: list[dict], summary: dict, extra: dict | None = None) -> None:
+    """results.jsonl (one object per question) and summary.json; see report.write_outputs for the full set."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     with (out / "results.jsonl").open("w", encoding="utf-8") as f:
         for r in results:
             f.write(json.dumps(r, ensure_ascii=False) + "\n")
-    (out / "summary.json").write_text(json.dumps({"metrics": summary, **(extra or {})}, indent=2, ensure_ascii=False))
+    body = summary if "metrics" in summary else {"metrics": summary}
+    (out / "summary.json").write_text(json.dumps({**body, **(extra or {})}, indent=2, ensure_ascii=False), encoding="utf-8")

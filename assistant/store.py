@@ -24,7 +24,8 @@ class _NoEmbedding:
     def __call__(self, input):  # noqa: A002 - chroma's protocol name
         raise RuntimeError("hcb passes its own vectors; Chroma's embedding function must not run")
 
-    def name(self) -> str:
+    @staticmethod
+    def name() -> str:
         return "hcb-none"
 
     def is_legacy(self) -> bool:
@@ -44,7 +45,24 @@ class _NoEmbedding:
         return ["cosine"]
 
 
+_registered = False
+
+
+def _register() -> None:
+    """Chroma records a collection's embedding function by name and looks it up on open."""
+    global _registered
+    if not _registered:
+        from chromadb.utils.embedding_functions import register_embedding_function
+
+        try:
+            register_embedding_function(_NoEmbedding)
+        except ValueError:
+            pass  # already registered in this process
+        _registered = True
+
+
 def _client(path: Path | None, url: str):
+    _register()
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
