@@ -133,7 +133,7 @@ class Assistant:
             # a comparison always hears each side's best passage; "what does X say" only when X is missing
             if group and (intent.compare or not present & set(group)):
                 f = Filters(filters.kinds, tuple(group), filters.doc_ids, filters.speaker_kinds)
-                extra += [h for h in self.retriever.search(rq, qvec, 1, f, sentence_only=intent.compare)
+                extra += [h for h in self.retriever.search(rq, qvec, 2 if intent.compare else 1, f)
                           if h.chunk.id not in {x.chunk.id for x in hits + extra}]
         if not extra:
             return hits
