@@ -9,14 +9,17 @@ from typing import Optional
 
 import typer
 
+from .corpus_cli import corpus_app
 from .errors import HcbError
+from .eval_cli import eval_app
 from .settings import Settings
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cited, attributed answers about England's 2021–22 NHS reforms.")
 index_app = typer.Typer(no_args_is_help=True, help="Build or check the index.")
-eval_app = typer.Typer(no_args_is_help=True, help="Evaluate on a JSONL question set.")
 app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
+app.add_typer(corpus_app, name="corpus")
+from .feedback_cli import feedback_app; app.add_typer(feedback_app, name="feedback")  # noqa: E402,E702
 
 
 def _settings(**overrides) -> Settings:
@@ -119,9 +122,11 @@ def ask_cmd(question: str, as_json: bool = typer.Option(False, "--json", help="P
             kind: Optional[list[str]] = typer.Option(None), speaker: Optional[list[str]] = typer.Option(None),
             doc: Optional[list[str]] = typer.Option(None)):
     """Answer a question with cited, attributed sentences from the documents."""
-    from .pipeline import open_assistant
+    from .pipeline import check_question, open_assistant
 
-    a = open_assistant(_settings())
+    s = _settings()
+    check_question(question, s.max_question_chars)   # a bad question fails fast, before loading anything
+    a = open_assistant(s)
     ans = a.ask(question, filters=_filters(kind, speaker, doc))
     if as_json:
         typer.echo(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2))
@@ -136,30 +141,16 @@ def ask_cmd(question: str, as_json: bool = typer.Option(False, "--json", help="P
                        f"{' › ' + d['section'] if d['section'] else ''}{' <' + d['url'] + '>' if d['url'] else ''}")
 
 
-@eval_app.command("run")
-def eval_run(file: Path, out: Optional[Path] = typer.Option(None, "--out", help="Write results.jsonl and summary.json here.")):
-    """Evaluate a question set and print its metrics."""
-    from rich.progress import track
+@app.command("bench")
+def bench_cmd(questions: Path = typer.Option(Path("evals/questions.jsonl"), help="Question set for warm ask latency."),
+              app_start: bool = typer.Option(False, "--app", help="Also time the web app's cold start to its first answer.")):
+    """Print speed and memory numbers: build, no-change rebuild, warm ask by stage, peak memory."""
+    from .bench import run
 
-    from .evaluate import load_questions, run_eval, write_run
-    from .pipeline import open_assistant
-
-    a = open_assistant(_settings())
-    rows, problems = load_questions(file, "\n".join(d.text for d in a.corpus.available))
-    for p in problems:
-        typer.echo(f"{file}:{p.line}: {p.message}", err=True)
-    if problems:
-        typer.echo(f"skipped {len(problems)} invalid row(s); evaluating {len(rows)}", err=True)
-    results = []
-    from .evaluate import evaluate_one, summarise
-
-    for q in track(rows, description="evaluating", console=None, transient=True):
-        results.append(evaluate_one(a, q))
-    summary = summarise(results)
-    if out:
-        write_run(out, results, summary)
-    for k, v in summary.items():
-        typer.echo(f"{k:24} {v}")
+    results = run(_settings(), questions, app=app_start)
+    width = max(map(len, results))
+    for k, v in results.items():
+        typer.echo(f"{k:{width}}  {v}")
 
 
 def main():

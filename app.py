@@ -1,0 +1,46 @@
+"""Serve the public web chat: `python app.py [--host H] [--port P]` (defaults 127.0.0.1:7860, or HCB_HOST/HCB_PORT).
+
+The index must already exist (`make run` builds it first); without one this prints one line and exits non-zero.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description="Serve the NHS reform documents web chat.")
+    p.add_argument("--host", help="interface to bind (default 127.0.0.1; 0.0.0.0 only behind a reverse proxy)")
+    p.add_argument("--port", type=int, help="port (default 7860)")
+    args = p.parse_args(argv)
+    # Before gradio is imported: no analytics, no hub look-ups, no model downloads.
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
+
+    from assistant.embed import set_offline_env
+    from assistant.errors import HcbError
+    from assistant.settings import Settings
+
+    set_offline_env()
+    try:
+        settings = Settings.from_env(host=args.host, port=args.port)
+        from assistant.pipeline import open_assistant
+
+        assistant = open_assistant(settings)
+        # Load the model and touch the stores now, not on the first visitor's question (~10 s cold).
+        assistant.search("integrated care boards")
+    except HcbError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return e.exit_code
+
+    from assistant.web import build_app, launch
+
+    print(f"serving on http://{settings.host}:{settings.port} (concurrency {settings.concurrency})", flush=True)
+    launch(build_app(assistant, settings), settings)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
