@@ -29,9 +29,9 @@ _THUMB = ('<svg class="thumb" aria-hidden="true" focusable="false" viewBox="0 0 
           '6.6 7.6A2 2 0 0 0 6 9v10a2 2 0 0 0 2 2h9a2 2 0 0 0 1.8-1.2l3-7.1c.1-.2.2-.5.2-.7v-2z"/></svg>')
 THUMB_UP = _THUMB.format(t="")
 THUMB_DOWN = _THUMB.format(t=' style="transform: rotate(180deg)"')
-BEHAVIOUR_NOTES = {
-    "abstain": "Not answered: the documents don't cover this.",
-    "refuse_or_redirect": "Not a question I answer from the documents.",
+BEHAVIOUR_NOTES = {   # shown after "Answer n" so a non-answer is never mistaken for one
+    "abstain": "not found in the documents",
+    "refuse_or_redirect": "declined",
 }
 
 
@@ -224,9 +224,9 @@ def turn_html(turn: dict, doc_titles: dict[str, str], upto: int | None = None) -
     return (f'<article class="turn {esc(behaviour)}" id="ans-{n}" aria-labelledby="q-{n}">'
             f'<div class="question"><span class="who">You asked</span>'
             f'<p id="q-{n}" class="q-text">{esc(turn.get("question", ""))}</p></div>'
-            f'<div class="answer" aria-busy="{"false" if done else "true"}"><span class="who">Answer {n}</span>'
-            + (f'<p class="behaviour-note">{esc(note)}</p>' if note and not pending else "")
-            + body
+            f'<div class="answer" aria-busy="{"false" if done else "true"}"><span class="who">Answer {n}'
+            + (f' — <span class="behaviour-note">{esc(note)}</span>' if note and not pending else "")
+            + '</span>' + body
             + (viewpoint_notice(turn) if done else "")
             + (filters_line(turn.get("filters") or {}, doc_titles) if not pending else "")
             + (feedback_html(turn) if done else "")

@@ -58,6 +58,14 @@ def friendly(err: Exception) -> str:
     return msg[:1].upper() + msg[1:] + ("" if msg.endswith(".") else ".")
 
 
+def event_field(evt: gr.EventData, name: str, default):
+    """A value the page's script sent with `trigger(...)` (the client's word: validate it)."""
+    try:
+        return getattr(evt, name)
+    except (AttributeError, TypeError):
+        return default
+
+
 def turn_record(n: int, ans, filters: dict) -> dict:
     """What the page remembers of one exchange (JSON-able; kept server-side in gr.State)."""
     return {"n": n, "question": ans.question, "behaviour": ans.behaviour, "text": ans.text,
@@ -121,17 +129,17 @@ def build_app(assistant: Assistant, settings: Settings, store: FeedbackStore | N
         yield page(turns), sources_html(turns), status_html(done), gr.skip(), turns, conv
 
     def feedback(turns, conv, evt: gr.EventData):
-        data = evt._data if isinstance(getattr(evt, "_data", None), dict) else {}
         turns = list(turns or [])
         try:
-            n = int(data.get("turn", 0))
+            n = int(event_field(evt, "turn", 0))
         except (TypeError, ValueError):
             n = 0
-        rating = data.get("rate")
+        rating = event_field(evt, "rate", None)
         if not (1 <= n <= len(turns)) or rating not in RATINGS:
             return gr.skip(), status_html("That feedback could not be matched to an answer; please try again.", "error"), gr.skip()
         t = turns[n - 1]
-        comment = data.get("comment") if isinstance(data.get("comment"), str) else ""
+        comment = event_field(evt, "comment", "")
+        comment = comment if isinstance(comment, str) else ""
         store.add(Feedback(rating=rating, question=t["question"], answer=t["text"], behaviour=t["behaviour"],
                            citations=t["citations"], comment=comment, conversation=conv or "", turn=n,
                            settings={**run_settings, "filters": t["filters"], "retrieval_query": t.get("retrieval_query", "")}))

@@ -8,7 +8,7 @@ import uuid
 
 import pytest
 
-from webhelpers import ask
+from webhelpers import ask, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -122,12 +122,15 @@ def test_abstention_and_refusal_are_shown_as_such(page):
     n = ask(page, "How many beds does Leeds hospital have?")
     turn = page.locator(f"#ans-{n}")
     assert "abstain" in turn.get_attribute("class")
+    assert "not found in the documents" in turn.locator(".answer .who").inner_text()
     assert "don't cover this" in turn.inner_text() and turn.locator("strong", has_text="not an answer").count() == 1
     assert turn.locator("a.cite").count() == 0
     n = ask(page, "Who should I vote for?")
     turn = page.locator(f"#ans-{n}")
     assert "refuse_or_redirect" in turn.get_attribute("class")
     assert "I don't give personal opinions" in turn.inner_text()
+    assert "declined" in turn.locator(".answer .who").inner_text()
+    shot(page, "web-desktop-abstain-refusal.png", full_page=True)
 
 
 @pytest.mark.parametrize("question, message", [
