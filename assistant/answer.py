@@ -168,10 +168,11 @@ def _overlap(terms: tuple[str, ...], text: str, idf: dict[str, float], default_i
 
 
 def score_sentences(intent: Intent, qvec: np.ndarray, hits, index, idf: dict[str, float], *,
-                    max_passages: int = 5) -> list[Candidate]:
-    """Every sentence of the top passages, scored; best first."""
+                    max_passages: int = 5, row_of: dict[str, int] | None = None) -> list[Candidate]:
+    """Every sentence of the top passages, scored; best first. `row_of` maps chunk id → index row
+    (pass the retriever's to avoid rebuilding it per question)."""
     default_idf = max(idf.values(), default=1.0)
-    row_of = {c.id: i for i, c in enumerate(index.chunks)}
+    row_of = row_of or {c.id: i for i, c in enumerate(index.chunks)}
     prior = [1.0, 0.75, 0.6, 0.5, 0.45, 0.4]
     out = []
     for h_i, hit in enumerate(hits[:max_passages]):

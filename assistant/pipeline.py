@@ -67,11 +67,11 @@ class Assistant:
     def __init__(self, settings: Settings, corpus: Corpus, index: LoadedIndex, embedder: Embedder):
         self.settings, self.corpus, self.index, self.embedder = settings, corpus, index, embedder
         self.docs = {d.id: d for d in corpus.documents}
+        self.speaker_kinds = {s.id: s.kind for s in corpus.speakers.values()}
         self.retriever = HybridRetriever(
-            index, {d.id: d.kind for d in corpus.documents}, {s.id: s.kind for s in corpus.speakers.values()},
+            index, {d.id: d.kind for d in corpus.documents}, self.speaker_kinds,
             candidates=settings.candidates, rrf_k=settings.rrf_k, dense_weight=settings.dense_weight,
             lexical_weight=settings.lexical_weight, sentence_weight=settings.sentence_weight)
-        self.speaker_kinds = {s.id: s.kind for s in corpus.speakers.values()}
         self.vocabulary = index.lexical.vocabulary()
         self.corpus_text = " ".join(" ".join(d.text.split()) for d in corpus.available).lower()
         df = Counter(t for c in index.chunks for t in set(tokenize(c.text)))
@@ -126,15 +126,20 @@ class Assistant:
         """"What do the petitioners say…" / comparisons: if a named voice is missing from the hits,
         fetch its best passage so the answer can quote it (or honestly abstain)."""
         wanted = intent.asked_parties or (intent.parties if intent.compare else ())
+        sides: dict[str, list[str]] = {}     # one side per kind of voice: "the Government" covers several
+        for sid in wanted:
+            sides.setdefault(self.corpus.speakers[sid].kind, []).append(sid)
         present = {h.chunk.speaker for h in hits}
+        seen = {h.chunk.id for h in hits}
         extra = []
-        for group in {tuple(s for s in wanted if self.corpus.speakers[s].kind == k)
-                      for k in {self.corpus.speakers[s].kind for s in wanted}}:
-            # a comparison always hears each side's best passage; "what does X say" only when X is missing
-            if group and (intent.compare or not present & set(group)):
+        for group in sides.values():
+            # a comparison always hears each side's best passages; "what does X say" only when X is missing
+            if intent.compare or not present & set(group):
                 f = Filters(filters.kinds, tuple(group), filters.doc_ids, filters.speaker_kinds)
-                extra += [h for h in self.retriever.search(rq, qvec, 2 if intent.compare else 1, f)
-                          if h.chunk.id not in {x.chunk.id for x in hits + extra}]
+                for h in self.retriever.search(rq, qvec, 2 if intent.compare else 1, f):
+                    if h.chunk.id not in seen:
+                        seen.add(h.chunk.id)
+                        extra.append(h)
         if not extra:
             return hits
         merged = hits[:max(1, len(hits) - len(extra))] + extra
@@ -142,7 +147,7 @@ class Assistant:
                 for i, h in enumerate(merged, 1)]
 
     def _compose(self, q: str, intent, qvec, hits: list[Hit]) -> Answer:
-        cands = score_sentences(intent, qvec, hits, self.index, self.idf)
+        cands = score_sentences(intent, qvec, hits, self.index, self.idf, row_of=self.retriever.row)
         chosen = select(intent, cands, self.speaker_kinds)
         ok, why = sufficient(intent, chosen, hits, self.vocabulary, self.corpus_text, self.corpus.speakers)
         if not ok:

@@ -90,19 +90,16 @@ class HybridRetriever:
         return [(ix.chunks[i].id, float(best[i])) for i in order if best[i] > -1.0]
 
     def search(self, query: str, qvec: np.ndarray, k: int = 5, filters: Filters = Filters(),
-               timings: dict | None = None, sentence_only: bool = False) -> list[Hit]:
-        """Top-k fused hits. `timings` (if given) receives dense/lexical/fuse milliseconds.
-        `sentence_only` ranks by best sentence alone (used to find one side's most relevant passage)."""
+               timings: dict | None = None) -> list[Hit]:
+        """Top-k fused hits. `timings` (if given) receives dense/lexical/fuse milliseconds."""
         t0 = time.perf_counter()
         dense = self.dense(qvec, self.candidates, filters)
         t1 = time.perf_counter()
         lex = self.lexical(query, self.candidates, filters)
         sent = self.sentence_dense(qvec, self.candidates, filters)
         t2 = time.perf_counter()
-        lists = [([i for i, _ in sent], self.sentence_weight)]
-        if not sentence_only:
-            lists += [([i for i, _ in dense], self.dense_weight), ([i for i, _ in lex], self.lexical_weight)]
-        fused = rrf(lists, self.rrf_k)
+        fused = rrf([([i for i, _ in dense], self.dense_weight), ([i for i, _ in lex], self.lexical_weight),
+                     ([i for i, _ in sent], self.sentence_weight)], self.rrf_k)
         d_rank = {cid: (r, s) for r, (cid, s) in enumerate(dense, 1)}
         l_rank = {cid: (r, s) for r, (cid, s) in enumerate(lex, 1)}
         hits = []
