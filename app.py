@@ -19,15 +19,11 @@ def main(argv: list[str] | None = None) -> int:
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     os.environ.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
 
-    from assistant.embed import set_offline_env
-    from assistant.errors import HcbError
-    from assistant.settings import Settings
+    from assistant import HcbError, Settings, open_assistant, set_offline_env
 
     set_offline_env()
     try:
         settings = Settings.from_env(host=args.host, port=args.port)
-        from assistant.pipeline import open_assistant
-
         assistant = open_assistant(settings)
         # Load the model and touch the stores now, not on the first visitor's question (~10 s cold).
         assistant.search("integrated care boards")
@@ -35,9 +31,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return e.exit_code
 
-    from assistant.web import build_app, launch
+    from assistant.web.app import build_app, launch
 
-    print(f"serving on http://{settings.host}:{settings.port} (concurrency {settings.concurrency})", flush=True)
+    print(f"serving on http://{settings.web.host}:{settings.web.port} (concurrency {settings.web.concurrency})", flush=True)
     launch(build_app(assistant, settings), settings)
     return 0
 

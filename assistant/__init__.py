@@ -1,0 +1,40 @@
+"""hcb-assistant: cited, attributed answers about England's 2021–22 NHS reforms from a fixed set of documents.
+
+The curated public API. The CLI, the web app and the evaluation use only what is here
+and the typed records of `assistant.types`:
+
+    from assistant import open_assistant, Settings, Filters, Turn
+
+    a = open_assistant(Settings.from_env())
+    ans = a.ask("What will Integrated Care Boards do?")
+    follow = a.ask("and what does the LGA say about that?", history=[Turn(ans.question, ans.retrieval_query)])
+    hits = a.search("duty to collaborate", k=5, filters=Filters(speakers=("lga",)))
+
+Operators: `build_index` / `index_status` (the index), `fetch_documents` / `add_document` /
+`remove_document` / `list_documents` (the corpus). Errors: `assistant.errors` (all subclass `HcbError`).
+"""
+
+from . import errors
+from .assistant import Assistant, check_question, open_assistant
+from .corpus.manifest import Corpus, load_corpus
+from .errors import HcbError
+from .index.build import BuildReport, Status
+from .index.build import build as build_index
+from .index.build import status as index_status
+from .index.embed import make_embedder, set_offline_env
+from .ingest.operations import ChangeReport, DocumentRow, add_document, fetch_documents, list_documents, remove_document
+from .settings import Settings
+from .types import Answer, Behaviour, Chunk, Citation, Document, Filters, Hit, Note, RouteKind, Speaker, Turn
+
+__all__ = [
+    # answering
+    "open_assistant", "Assistant", "check_question", "Settings", "Filters", "Turn",
+    # records and enums
+    "Answer", "Citation", "Hit", "Chunk", "Document", "Speaker", "Behaviour", "RouteKind", "Note",
+    # operators: index and corpus
+    "build_index", "index_status", "BuildReport", "Status", "load_corpus", "Corpus", "make_embedder",
+    "set_offline_env", "fetch_documents", "add_document", "remove_document", "list_documents", "ChangeReport",
+    "DocumentRow",
+    # errors
+    "errors", "HcbError",
+]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assistant.embed import FakeEmbedder, MiniLMEmbedder, set_offline_env
+from assistant.index.embed import FakeEmbedder, MiniLMEmbedder, set_offline_env
 from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,14 +38,14 @@ def pytest_configure(config):
 
 @pytest.fixture(scope="session")
 def corpus():
-    from assistant.load import load_corpus
+    from assistant.corpus.manifest import load_corpus
 
     return load_corpus(ROOT / "corpus")
 
 
 def _build(tmp_path_factory, name: str, embedder) -> Settings:
-    from assistant.index import build
-    from assistant.load import load_corpus
+    from assistant.index.build import build
+    from assistant.corpus.manifest import load_corpus
 
     index_dir = tmp_path_factory.mktemp(name)
     settings = Settings.from_env(env={}, corpus_dir=ROOT / "corpus", index_dir=index_dir,
@@ -62,7 +62,7 @@ def fake_settings(tmp_path_factory) -> Settings:
 
 @pytest.fixture(scope="session")
 def fake_assistant(fake_settings):
-    from assistant.pipeline import open_assistant
+    from assistant import open_assistant
 
     return open_assistant(fake_settings, FakeEmbedder())
 
@@ -80,6 +80,6 @@ def real_settings(tmp_path_factory, real_embedder) -> Settings:
 
 @pytest.fixture(scope="session")
 def real_assistant(real_settings, real_embedder):
-    from assistant.pipeline import open_assistant
+    from assistant import open_assistant
 
     return open_assistant(real_settings, real_embedder)

@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 
 import ingest_fixtures as fx  # noqa: E402
 
-from assistant.ingest import convert  # noqa: E402
+from assistant.ingest.convert import convert  # noqa: E402
 
 
 def main(pages: int = 50, runs: int = 5) -> float:

@@ -10,10 +10,11 @@ from pathlib import Path
 import ingest_fixtures as fx
 import pytest
 
-from assistant.corpus_ops import IndexUpdateError, add_document, fetch_documents, list_documents, remove_document
-from assistant.embed import FakeEmbedder
+from assistant.errors import IndexUpdateError
+from assistant.ingest.operations import add_document, fetch_documents, list_documents, remove_document
+from assistant.index.embed import FakeEmbedder
 from assistant.errors import CorpusError
-from assistant.load import load_corpus
+from assistant.corpus.manifest import load_corpus
 
 
 def _entry(settings, doc_id) -> dict:

@@ -9,8 +9,8 @@ from pathlib import Path
 import ingest_fixtures as fx
 import pytest
 
-from assistant.corpus_ops import fetch_documents
-from assistant.pipeline import open_assistant
+from assistant.ingest.operations import fetch_documents
+from assistant import open_assistant
 from assistant.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]

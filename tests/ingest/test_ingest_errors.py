@@ -5,9 +5,10 @@ from __future__ import annotations
 import ingest_fixtures as fx
 import pytest
 
-from assistant.corpus_ops import add_document
+from assistant.ingest.operations import add_document
 from assistant.errors import HcbError
-from assistant.ingest import IngestError, convert
+from assistant.errors import IngestError
+from assistant.ingest.convert import convert
 
 BAD = {
     "corrupt.pdf": (fx.corrupt_pdf, "corrupt or truncated PDF"),

@@ -7,7 +7,8 @@ import hashlib
 import ingest_fixtures as fx
 import pytest
 
-from assistant.fetch import MAX_REDIRECTS, FetchError, download
+from assistant.errors import FetchError
+from assistant.ingest.fetch import MAX_REDIRECTS, download
 
 
 @pytest.fixture

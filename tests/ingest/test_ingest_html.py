@@ -5,8 +5,9 @@ from __future__ import annotations
 import ingest_fixtures as fx
 import pytest
 
-from assistant.ingest import IngestError, convert
-from assistant.load import parse_blocks
+from assistant.errors import IngestError
+from assistant.ingest.convert import convert
+from assistant.corpus.markup import parse_blocks
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,11 @@ import ingest_fixtures as fx
 import pytest
 from pypdf import PdfReader
 
-from assistant.chunk import chunk_document
-from assistant.ingest import convert
-from assistant.ingest_pdf import _join
-from assistant.load import parse_blocks
-from assistant.schema import Document
+from assistant.corpus.chunking import chunk_document
+from assistant.ingest.convert import convert
+from assistant.ingest.pdf import _join
+from assistant.corpus.markup import parse_blocks
+from assistant.types import Document
 
 
 def _doc(markdown: str) -> Document:

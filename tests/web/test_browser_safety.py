@@ -8,9 +8,9 @@ import shutil
 
 import pytest
 
-from assistant.embed import FakeEmbedder
-from assistant.index import build
-from assistant.load import load_corpus
+from assistant.index.embed import FakeEmbedder
+from assistant.index.build import build
+from assistant.corpus.manifest import load_corpus
 from webhelpers import ROOT, ask, open_page, start_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

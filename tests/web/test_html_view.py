@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from assistant.html_view import (about_html, answer_body, contested, highlighted_passage, inline, nice_date, safe_url,
+from assistant.web.view import (about_html, answer_body, contested, highlighted_passage, inline, nice_date, safe_url,
                                  source_card, sources_html, transcript_html, turn_html, units, viewpoint_notice)
 
 HOSTILE = [
@@ -137,7 +137,7 @@ def test_contested_answers_are_grouped_by_speaker_side_by_side():
 
 
 def test_one_sided_comparison_is_stated():
-    t = turn(question="How do the Government and the LGA differ on ICSs?")
+    t = turn(question="How do the Government and the LGA differ on ICSs?", notes=["comparison"])
     assert not contested(t)                   # one speaker: nothing to put side by side
     notice = viewpoint_notice(t)
     assert "one side only" in notice and "Local government" in notice

@@ -9,7 +9,7 @@ from assistant.errors import QuestionError
 
 @pytest.fixture(scope="module")
 def web():
-    from assistant import web
+    from assistant.web import app as web
 
     return web
 
@@ -35,7 +35,7 @@ def test_turn_record_is_plain_data_with_speaker_labels(web, fake_assistant):
 
 
 def test_app_exposes_only_the_named_api_endpoints(web, fake_assistant, fake_settings, tmp_path):
-    from assistant.feedback import FeedbackStore
+    from assistant.feedback.store import FeedbackStore
 
     demo = web.build_app(fake_assistant, fake_settings, FeedbackStore(tmp_path / "f.sqlite3"))
     public = sorted(f.api_name for f in demo.fns.values() if f.api_visibility == "public")

@@ -1,0 +1,5 @@
+"""`python -m assistant.cli`: the same as `hcb`."""
+
+from .main import main
+
+main()

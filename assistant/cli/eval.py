@@ -1,0 +1,146 @@
+"""`hcb eval ...`: validate a question set, evaluate it (with baselines), compare two saved runs."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Optional
+
+import sys
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+from .. import Settings, load_corpus, open_assistant
+from ..errors import EvalFileError
+from ..evaluation.questions import load_questions, skipped_rows
+from ..evaluation.report import diff_cell, fmt, fmt_ci, write_outputs
+from ..evaluation.runner import RATES, analyse, make_systems, provenance, run_systems
+from ..evaluation.runs import check_floors, compare_runs, load_run
+
+eval_app = typer.Typer(no_args_is_help=True, help="Evaluate on a JSONL question set; compare saved runs.")
+
+
+def _print_problems(file: Path, problems, valid: int) -> None:
+    for p in problems:
+        typer.echo(f"{file}:{p.line}: {p.message}", err=True)
+    if problems:
+        typer.echo(f"skipped {skipped_rows(problems)} invalid row(s); {valid} valid", err=True)
+
+
+@eval_app.command("validate")
+def validate(file: Path):
+    """Check a question file against the format and the corpus; list every problem with its line number."""
+    rows, problems = load_questions(file, load_corpus(Settings.from_env().corpus_dir))
+    _print_problems(file, problems, len(rows))
+    typer.echo(f"{file}: {len(rows)} valid question(s), {len(problems)} problem(s)")
+    if problems:
+        raise typer.Exit(1)
+
+
+def _console(stderr: bool = False):
+    stream = sys.stderr if stderr else sys.stdout
+    # a log file or CI capture has no width: use one wide enough for the comparison tables
+    return Console(highlight=False, stderr=stderr, width=None if stream.isatty() else 130)
+
+
+EXTRA = ("median_answer_words", "latency_p50_ms", "latency_p95_ms")
+
+
+def _metrics_tables(summary: dict) -> list:
+    """Values (the pipeline with its interval, baselines beside it), then differences with intervals."""
+    names = list(summary["systems"])
+    p = names[0]
+    t = Table(title=f"{summary['metrics']['questions']} questions — 95% bootstrap intervals", title_justify="left")
+    for col in ["metric", p, "95% CI", "n", *names[1:]]:
+        t.add_column(col, justify="left" if col == "metric" else "right")
+    for m in RATES + EXTRA:
+        ci = fmt_ci(*summary["intervals"][m]) if m in RATES else ""
+        n = str(summary["n"][m]) if m in RATES else ""
+        digits = 3 if m in RATES else 1
+        t.add_row(m, fmt(summary["metrics"][m], digits), ci, n,
+                  *[fmt(summary["systems"][s]["metrics"][m], digits) for s in names[1:]])
+    if len(names) == 1:
+        return [t]
+    d = Table(title=f"Δ = {p} − baseline, paired bootstrap 95% CI; ✱ = interval excludes 0", title_justify="left")
+    for col in ["metric", *[f"Δ vs {s}" for s in names[1:]]]:
+        d.add_column(col, justify="left" if col == "metric" else "right")
+    for m in RATES:
+        d.add_row(m, *[diff_cell(summary["comparison"][s][m], m) for s in names[1:]])
+    return [t, d]
+
+
+@eval_app.command("run")
+def run(file: Path,
+        out: Optional[Path] = typer.Option(None, "--out", help="Write per-question results, summary.json, report.md and charts here."),
+        compare: bool = typer.Option(False, "--compare", help="Also run the baselines: BM25 only, dense only, LangChain."),
+        resamples: int = typer.Option(2000, min=100, help="Bootstrap resamples for the 95% intervals."),
+        seed: int = typer.Option(0, help="Bootstrap seed (same seed, same intervals)."),
+        floors: Optional[Path] = typer.Option(None, "--floors", help="Exit 1 if a headline metric is below these floors (evals/floors.json)."),
+        ):
+    """Evaluate a question set and print its metrics with 95% intervals."""
+    t0 = time.perf_counter()
+    settings = Settings.from_env()
+    a = open_assistant(settings)
+    rows, problems = load_questions(file, a.corpus)
+    _print_problems(file, problems, len(rows))
+    if not rows:
+        raise EvalFileError(f"{file} has no valid questions: fix the problems listed above")
+    with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  TimeRemainingColumn(), console=_console(stderr=True), transient=True) as bar:
+        task = bar.add_task("preparing", total=len(rows))
+        systems = make_systems(a, compare, settings.data_dir / "eval-cache")
+        try:
+            bar.update(task, description=f"evaluating {', '.join(s.name for s in systems)}")
+            results = run_systems(systems, rows, progress=lambda: bar.advance(task))
+        finally:
+            for s in systems:
+                getattr(s, "close", lambda: None)()
+    summary = analyse(results, resamples, seed)
+    summary.update(provenance(a, file, systems))
+    summary["questions"] = {"valid": len(rows), "skipped": skipped_rows(problems), "problems": [p.to_dict() for p in problems]}
+    summary["elapsed_s"] = round(time.perf_counter() - t0, 2)
+    con = _console()
+    for table in _metrics_tables(summary):
+        con.print(table)
+    if out:
+        write_outputs(out, results, summary)
+        typer.echo(f"wrote {out}/report.md, summary.json, results.jsonl/.csv and charts")
+    typer.echo(f"{len(rows)} questions × {len(systems)} system(s) in {summary['elapsed_s']:.1f} s")
+    if floors:
+        failed = check_floors(summary["metrics"], floors)
+        for f in failed:
+            typer.echo(f"below floor: {f}", err=True)
+        if failed:
+            raise typer.Exit(1)
+
+
+@eval_app.command("compare")
+def compare_cmd(run_a: Path, run_b: Path,
+                system: Optional[str] = typer.Option(None, help="Which system's rows to compare (default: each run's pipeline)."),
+                resamples: int = typer.Option(2000, min=100), seed: int = typer.Option(0)):
+    """Diff two saved runs (B − A), flagging changes whose 95% interval excludes zero."""
+    ra, rb = load_run(run_a), load_run(run_b)
+    changes, setup = compare_runs(ra, rb, system, resamples, seed)
+    na, nb, shared = setup.pop("questions")
+    t = Table(title=f"B − A on {shared} shared questions (A: {na}, B: {nb}); paired bootstrap, 95% CI", title_justify="left")
+    for col in ("metric", "A", "B", "Δ (B − A)", "95% CI", "flag"):
+        t.add_column(col, justify="left" if col == "metric" else "right")
+    for c in changes:
+        mark = "" if not c.flagged else ("[green]▲ better[/]" if c.better else "[red]▼ worse[/]")
+        ci = "—" if c.diff.lo is None else f"[{c.diff.lo:+.3f}, {c.diff.hi:+.3f}]"
+        t.add_row(c.metric, fmt(c.a), fmt(c.b), "—" if c.diff.value is None else f"{c.diff.value:+.3f}", ci, mark)
+    ma, mb = (r.summary.get("systems", {}).get(system, {}).get("metrics") if system else r.summary.get("metrics")
+              for r in (ra, rb))
+    for m in EXTRA:   # no interval: latency depends on the machine's load as much as on the code
+        va, vb = (ma or {}).get(m), (mb or {}).get(m)
+        diff = f"{vb - va:+.1f}" if isinstance(va, (int, float)) and isinstance(vb, (int, float)) else "—"
+        t.add_row(m, fmt(va, 1), fmt(vb, 1), diff, "", "")
+    con = _console()
+    con.print(t)
+    for key, (va, vb) in setup.items():
+        con.print(f"differs: {key}: A={va} B={vb}")
+    flagged = [c.metric for c in changes if c.flagged]
+    con.print(f"{len(flagged)} change(s) larger than their interval{': ' + ', '.join(flagged) if flagged else ''}")

@@ -1,0 +1,114 @@
+"""`hcb bench`: speed and memory, printed as numbers (not a timed test).
+
+Measures: index build from scratch (new process: imports + model load + embedding),
+rebuild with nothing changed (the `hcb index build` command, and a forced rebuild that
+reuses every vector), warm `ask` latency p50/p95 over a question set by stage, peak
+memory of a process serving those answers, and — if asked — cold start of the web app
+to its first answer.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .. import Settings, open_assistant
+from .metrics import percentile
+
+STAGES = ("embed", "dense", "lexical", "fuse", "compose", "total")
+
+
+def _hcb() -> list[str]:
+    exe = Path(sys.executable).parent / "hcb"
+    return [str(exe)] if exe.exists() else [sys.executable, "-c", "from assistant.cli import main; main()"]
+
+
+def _timed(cmd: list[str], env: dict) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def bench_build(settings: Settings, repeats: int = 3) -> dict:
+    tmp = Path(tempfile.mkdtemp(prefix="hcb-bench-"))
+    env = {**os.environ, "HCB_INDEX_DIR": str(tmp), "HCB_CORPUS_DIR": str(settings.corpus_dir)}
+    try:
+        scratch = _timed(_hcb() + ["index", "build"], env)
+        nochange = [_timed(_hcb() + ["index", "build"], env) for _ in range(repeats)]
+        forced = [_timed(_hcb() + ["index", "build", "--force"], env) for _ in range(repeats)]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return {"build_from_scratch_s": round(scratch, 2), "rebuild_nothing_changed_s": round(statistics.median(nochange), 2),
+            "rebuild_forced_reusing_vectors_s": round(statistics.median(forced), 2)}
+
+
+def bench_ask(settings: Settings, questions: Path, rounds: int = 3) -> dict:
+    """Warm latency: one untimed pass, then `rounds` timed passes over the set."""
+    t0 = time.perf_counter()
+    a = open_assistant(settings)
+    qs = [json.loads(line)["question"] for line in questions.read_text(encoding="utf-8").splitlines() if line.strip()]
+    a.ask(qs[0])
+    load_s = time.perf_counter() - t0
+    for q in qs:
+        a.ask(q)
+    per_stage = {s: [] for s in STAGES}
+    for _ in range(rounds):
+        for q in qs:
+            t = a.ask(q).timings_ms
+            for s in STAGES:
+                if s in t:
+                    per_stage[s].append(t[s])
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out = {"questions": len(qs), "asks_timed": len(per_stage["total"]), "assistant_load_s": round(load_s, 2),
+           "serving_peak_rss_mb": round(peak_mb)}
+    for s, v in per_stage.items():
+        if v:
+            out[f"{s}_p50_ms"] = round(percentile(v, 50), 2)
+            out[f"{s}_p95_ms"] = round(percentile(v, 95), 2)
+    return out
+
+
+def bench_app_cold_start(settings: Settings, port: int = 7869, timeout: float = 180) -> dict:
+    """Seconds from launching the web app (index already built) to its first answer, and its peak memory."""
+    from gradio_client import Client  # test extra: only `hcb bench --app` needs it
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "HCB_PORT": str(port), "HCB_INDEX_DIR": str(settings.index_dir)}
+    t0 = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(root / "app.py")], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while True:
+            if time.perf_counter() - t0 > timeout:
+                raise TimeoutError("the app did not answer in time")
+            try:
+                client = Client(f"http://127.0.0.1:{port}/", verbose=False)
+                client.predict("What will Integrated Care Boards do?", api_name="/ask")
+                break
+            except Exception:
+                time.sleep(0.5)
+        first = time.perf_counter() - t0
+        hwm = 0
+        for line in Path(f"/proc/{proc.pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM"):
+                hwm = int(line.split()[1]) // 1024
+        return {"app_cold_start_to_first_answer_s": round(first, 2), "app_peak_rss_mb": hwm}
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+def run(settings: Settings, questions: Path, app: bool = False) -> dict:
+    results = {}
+    results.update(bench_build(settings))
+    results.update(bench_ask(settings, questions))
+    if app:
+        results.update(bench_app_cold_start(settings))
+    return results

@@ -1,0 +1,99 @@
+"""Saved runs: read one back, compare two, check one against regression floors.
+
+A comparison pairs the two runs' per-question metric values by question id and
+bootstraps the difference (B − A), so "hit@5 moved by +0.03 [−0.01, +0.07]"
+says whether a change is larger than its noise.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import EvalFileError
+from .runner import LOWER_IS_BETTER, RATES
+from .metrics import Estimate, paired_bootstrap, resample_indices
+
+
+@dataclass(frozen=True)
+class Run:
+    folder: Path
+    summary: dict
+    results: dict[str, list[dict]]      # system → rows
+
+    @property
+    def primary(self) -> str:
+        return self.summary.get("primary", "hcb")
+
+
+def load_run(folder: Path) -> Run:
+    folder = Path(folder)
+    path = folder / "summary.json"
+    if not path.is_file():
+        raise EvalFileError(f"no summary.json in {folder}: point at a folder written by `hcb eval run FILE --out DIR`")
+    try:
+        summary = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as e:
+        raise EvalFileError(f"{path} is not valid JSON ({e.msg}): re-run the evaluation") from None
+    primary = summary.get("primary", "hcb")
+    results = {}
+    for f in sorted(folder.glob("results*.jsonl")):
+        system = primary if f.stem == "results" else f.stem.removeprefix("results-")
+        try:
+            results[system] = [json.loads(line) for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+        except json.JSONDecodeError as e:
+            raise EvalFileError(f"{f} has a line that is not JSON ({e.msg}): re-run the evaluation") from None
+    return Run(folder, summary, results)
+
+
+@dataclass(frozen=True)
+class Change:
+    metric: str
+    a: float | None
+    b: float | None
+    diff: Estimate            # b − a, paired by question id
+    flagged: bool             # the interval excludes zero
+    better: bool | None       # the direction is an improvement (None when not flagged)
+
+
+def compare_runs(a: Run, b: Run, system: str | None = None, resamples: int = 2000, seed: int = 0) -> tuple[list[Change], dict]:
+    """Per metric: both values and the paired difference with its interval; plus what differs in the setup."""
+    sa = system or a.primary
+    sb = system or b.primary
+    if sa not in a.results or sb not in b.results:
+        raise EvalFileError(f"system {system or sa!r} is not in both runs (A has {', '.join(a.results) or 'none'}; "
+                            f"B has {', '.join(b.results) or 'none'}): pick one with --system")
+    rows_b = {r["id"]: r for r in b.results[sb]}
+    shared = [r for r in a.results[sa] if r["id"] in rows_b]
+    idx = resample_indices(len(shared), resamples, seed, "compare")
+    changes = []
+    for m in RATES:
+        va = [r.get("metrics", {}).get(m) for r in shared]
+        vb = [rows_b[r["id"]].get("metrics", {}).get(m) for r in shared]
+        d = paired_bootstrap(va, vb, idx)
+        xa = [v for v in va if v is not None]
+        xb = [v for v in vb if v is not None]
+        flagged = d.lo is not None and (d.lo > 0 or d.hi < 0)
+        better = ((d.value > 0) != (m in LOWER_IS_BETTER)) if flagged else None
+        changes.append(Change(m, sum(xa) / len(xa) if xa else None, sum(xb) / len(xb) if xb else None, d, flagged, better))
+    setup = {}
+    for key in ("corpus_hash", "index_build", "model", "git_commit", "question_file_sha256"):
+        if a.summary.get(key) != b.summary.get(key):
+            setup[key] = (a.summary.get(key), b.summary.get(key))
+    setup["questions"] = (len(a.results[sa]), len(b.results[sb]), len(shared))
+    return changes, setup
+
+
+def check_floors(metrics: dict, floors_file: Path) -> list[str]:
+    """Every headline metric that fell below its floor, as a readable line; [] when all pass."""
+    try:
+        floors = json.loads(Path(floors_file).read_text(encoding="utf-8"))["floors"]
+    except (OSError, json.JSONDecodeError, KeyError) as e:
+        raise EvalFileError(f"cannot read floors from {floors_file} ({type(e).__name__}): it needs a \"floors\" object") from None
+    out = []
+    for name, floor in floors.items():
+        v = metrics.get(name)
+        if v is None or v < floor:
+            out.append(f"{name} = {v} is below its floor {floor}")
+    return out

@@ -1,0 +1,281 @@
+"""Building, checking and opening the index (chunks + vectors + BM25 + Chroma).
+
+Layout under `index_dir`:
+
+    CURRENT                 name of the live build (replaced atomically)
+    builds/<id>/manifest.json   written last: a build without it is unfinished
+    builds/<id>/chunks.jsonl    passages with offsets, section, speaker, page
+    builds/<id>/vectors.npz     passage + sentence vectors, keyed by text hash
+    builds/<id>/bm25/           the bm25s index
+    builds/<id>/chroma/         embedded Chroma (server mode: a collection per build)
+
+A build writes a new folder and only then swaps CURRENT, so an interrupted
+build leaves the previous index serving. Vectors are reused by content hash,
+so unchanged text is never embedded again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import os
+import shutil
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..corpus.chunking import CHUNKER_VERSION, chunk_corpus, index_text
+from ..corpus.manifest import Corpus
+from ..errors import IndexCorruptError, IndexMissingError
+from ..text import tokenize
+from ..types import Chunk
+from .lexical import LexicalIndex
+from .vectors import VectorStore
+
+KEEP_BUILDS = 2  # the live build and the one before it (a running app may still hold it)
+
+
+def text_key(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:24]
+
+
+@dataclass(frozen=True)
+class BuildReport:
+    build_id: str
+    changed: bool
+    chunks: int
+    sentences: int
+    embedded: int          # texts embedded in this build (0 when nothing changed)
+    reused: int
+    seconds: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class Status:
+    fresh: bool
+    reasons: tuple[str, ...]
+    manifest: dict | None
+
+
+@dataclass(frozen=True)
+class LoadedIndex:
+    """Everything a query needs, read once."""
+
+    manifest: dict
+    chunks: tuple[Chunk, ...]
+    chunk_vectors: np.ndarray      # (n_chunks, dim), rows align with `chunks`
+    sentence_vectors: np.ndarray   # (n_sentences, dim)
+    sentence_owner: np.ndarray     # (n_sentences,) chunk row of each sentence
+    sentence_offsets: np.ndarray   # (n_chunks + 1,) first sentence row of each chunk
+    lexical: LexicalIndex
+    store: VectorStore
+    folder: Path
+    idf: dict[str, float]          # BM25-style IDF of each stem over the passages (answer scoring)
+
+
+# ---------------------------------------------------------------- helpers
+
+def _current_id(index_dir: Path) -> str | None:
+    p = Path(index_dir) / "CURRENT"
+    return p.read_text().strip() or None if p.is_file() else None
+
+
+def _read_manifest(folder: Path) -> dict:
+    try:
+        return json.loads((folder / "manifest.json").read_text())
+    except FileNotFoundError:
+        raise IndexCorruptError(f"index build {folder.name} is incomplete: run: hcb index build --force") from None
+    except (json.JSONDecodeError, UnicodeDecodeError):
+        raise IndexCorruptError(f"index manifest in {folder} is corrupt: run: hcb index build --force") from None
+
+
+def _expected(corpus: Corpus, embedder_name: str) -> dict:
+    return {
+        "embedder": embedder_name,
+        "chunker_version": CHUNKER_VERSION,
+        "corpus_fingerprint": corpus.fingerprint(),
+        "documents": {d.id: text_key(d.text + d.speaker) for d in corpus.available},
+    }
+
+
+def _chunk_to_json(c: Chunk) -> str:
+    d = asdict(c)
+    d["sentences"] = [list(s) for s in c.sentences]
+    return json.dumps(d, ensure_ascii=False)
+
+
+def _chunk_from_json(line: str) -> Chunk:
+    d = json.loads(line)
+    d["sentences"] = tuple(tuple(s) for s in d["sentences"])
+    return Chunk(**d)
+
+
+def _load_cache(index_dir: Path, embedder_name: str) -> dict[str, np.ndarray]:
+    """Vectors of the live build, keyed by text hash, if made by the same model."""
+    cid = _current_id(index_dir)
+    if not cid:
+        return {}
+    folder = Path(index_dir) / "builds" / cid
+    try:
+        if _read_manifest(folder).get("embedder") != embedder_name:
+            return {}
+        z = np.load(folder / "vectors.npz")
+        return dict(zip(z["keys"].tolist(), z["vectors"]))
+    except Exception:
+        return {}  # a damaged old build only costs re-embedding
+
+
+def _cleanup(index_dir: Path, keep: set[str], chroma_url: str) -> None:
+    builds = Path(index_dir) / "builds"
+    if not builds.is_dir():
+        return
+    for folder in builds.iterdir():
+        if folder.name in keep:
+            continue
+        if chroma_url and (folder / "manifest.json").is_file():
+            coll = json.loads((folder / "manifest.json").read_text()).get("chroma", {}).get("collection")
+            if coll:
+                VectorStore.drop(coll, chroma_url)
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+# ---------------------------------------------------------------- public API
+
+def status(corpus: Corpus, index_dir: Path, embedder_name: str) -> Status:
+    """Is the live index fresh for this corpus and model? If not, say why."""
+    cid = _current_id(index_dir)
+    if not cid:
+        return Status(False, ("no index has been built",), None)
+    folder = Path(index_dir) / "builds" / cid
+    try:
+        m = _read_manifest(folder)
+    except IndexCorruptError as e:
+        return Status(False, (str(e),), None)
+    exp, reasons = _expected(corpus, embedder_name), []
+    if m.get("embedder") != exp["embedder"]:
+        reasons.append(f"embedding model changed ({m.get('embedder')} → {exp['embedder']})")
+    if m.get("chunker_version") != exp["chunker_version"]:
+        reasons.append(f"chunker version changed ({m.get('chunker_version')} → {exp['chunker_version']})")
+    old, new = m.get("documents", {}), exp["documents"]
+    for label, ids in (("added", new.keys() - old.keys()), ("removed", old.keys() - new.keys()),
+                       ("changed", {k for k in new.keys() & old.keys() if new[k] != old[k]})):
+        if ids:
+            reasons.append(f"documents {label}: {', '.join(sorted(ids))}")
+    if not reasons and m.get("corpus_fingerprint") != exp["corpus_fingerprint"]:
+        reasons.append("corpus manifest changed (speakers)")
+    return Status(not reasons, tuple(reasons), m)
+
+
+def build(corpus: Corpus, index_dir: Path, embedder, *, chroma_url: str = "", force: bool = False,
+          progress=None) -> BuildReport:
+    """Build the index for `corpus`; a no-op when it is already fresh (unless `force`).
+
+    `progress(total)` may return a callable `advance(n)` used while embedding.
+    """
+    t0 = time.perf_counter()
+    index_dir = Path(index_dir)
+    st = status(corpus, index_dir, embedder.name)
+    if st.fresh and not force:
+        m = st.manifest
+        return BuildReport(m["build_id"], False, m["chunks"], m["sentences"], 0, 0,
+                           time.perf_counter() - t0, "index is fresh")
+    chunks = chunk_corpus(corpus.available)
+    docs = {d.id: d for d in corpus.available}
+    chunk_texts = [index_text(c, docs[c.doc_id], corpus.speakers[c.speaker]) for c in chunks]
+    sent_texts = [s for c in chunks for s in c.sentence_texts()]
+    all_texts = chunk_texts + sent_texts
+    keys = [text_key(t) for t in all_texts]
+    cache = _load_cache(index_dir, embedder.name)
+    todo = sorted({k: t for k, t in zip(keys, all_texts) if k not in cache}.items())
+    if todo:
+        advance = progress(len(todo)) if progress else None
+        for i in range(0, len(todo), 32):
+            batch = todo[i:i + 32]
+            for (k, _), v in zip(batch, embedder.embed([t for _, t in batch])):
+                cache[k] = v
+            if advance:
+                advance(len(batch))
+    vectors = np.stack([cache[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, embedder.dim), np.float32)
+
+    build_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{corpus.fingerprint()[:6]}-{os.urandom(3).hex()}"  # unique even within one second
+    folder = index_dir / "builds" / build_id
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "chunks.jsonl").write_text("".join(_chunk_to_json(c) + "\n" for c in chunks), encoding="utf-8")
+    first_row = dict(zip(reversed(keys), reversed(range(len(keys)))))   # key → first row holding it
+    position = {k: i for i, k in enumerate(first_row)}
+    np.savez(folder / "vectors.npz", keys=np.array(list(first_row)), vectors=vectors[list(first_row.values())],
+             chunk_rows=np.array([position[k] for k in keys[:len(chunks)]], dtype=np.int64),
+             sentence_rows=np.array([position[k] for k in keys[len(chunks):]], dtype=np.int64),
+             sentence_counts=np.array([len(c.sentences) for c in chunks]))
+
+    LexicalIndex.build([c.id for c in chunks], chunk_texts).save(folder / "bm25")
+    collection = f"hcb-{build_id}"
+    store = VectorStore.create(collection, path=folder / "chroma", url=chroma_url)
+    store.add([c.id for c in chunks], vectors[:len(chunks)],
+              [{"doc_id": c.doc_id, "speaker": c.speaker, "kind": docs[c.doc_id].kind,
+                "speaker_kind": corpus.speakers[c.speaker].kind, "section": c.section, "page": c.page or 0}
+               for c in chunks], [c.text for c in chunks])
+
+    manifest = {**_expected(corpus, embedder.name), "build_id": build_id, "created": time.time(),
+                "dim": int(embedder.dim), "chunks": len(chunks), "sentences": len(sent_texts),
+                "chroma": {"mode": "server" if chroma_url else "embedded", "collection": collection,
+                           "url": chroma_url}}
+    (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
+    # the swap: CURRENT names the new build only once the build is complete
+    previous = _current_id(index_dir)
+    tmp = index_dir / f"CURRENT.tmp-{os.getpid()}"
+    tmp.write_text(build_id)
+    os.replace(tmp, index_dir / "CURRENT")
+    _cleanup(index_dir, {build_id, previous} if previous else {build_id}, chroma_url)
+    reason = "forced rebuild" if st.fresh else "; ".join(st.reasons)
+    return BuildReport(build_id, True, len(chunks), len(sent_texts), len(todo), len(all_texts) - len(todo),
+                       time.perf_counter() - t0, reason)
+
+
+def open_index(index_dir: Path, chroma_url: str = "") -> LoadedIndex:
+    """Open the live build; raise IndexMissingError / IndexCorruptError naming the fix."""
+    index_dir = Path(index_dir)
+    cid = _current_id(index_dir)
+    if not cid:
+        raise IndexMissingError(f"no index in {index_dir}: run: hcb index build")
+    folder = index_dir / "builds" / cid
+    m = _read_manifest(folder)
+    try:
+        chunks = tuple(_chunk_from_json(line) for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines())
+        z = np.load(folder / "vectors.npz")
+        vecs = z["vectors"]
+        chunk_vectors = vecs[z["chunk_rows"]] if len(chunks) else np.zeros((0, m["dim"]), np.float32)
+        sentence_vectors = vecs[z["sentence_rows"]] if len(z["sentence_rows"]) else np.zeros((0, m["dim"]), np.float32)
+        counts = z["sentence_counts"]
+    except Exception as e:
+        raise IndexCorruptError(f"index build {cid} cannot be read ({type(e).__name__}): run: hcb index build --force") from None
+    if len(chunks) != m.get("chunks") or len(counts) != len(chunks):
+        raise IndexCorruptError(f"index build {cid} is inconsistent: run: hcb index build --force")
+    try:
+        lexical = LexicalIndex.load(folder / "bm25")
+    except Exception as e:
+        raise IndexCorruptError(f"the BM25 index of build {cid} cannot be read ({type(e).__name__}): run: hcb index build --force") from None
+    url = chroma_url or m["chroma"].get("url", "")
+    store = VectorStore.open(m["chroma"]["collection"], path=folder / "chroma", url=url)
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    owner = np.repeat(np.arange(len(chunks)), counts)
+    return LoadedIndex(m, chunks, chunk_vectors, sentence_vectors, owner, offsets, lexical, store, folder,
+                       passage_idf(chunks))
+
+
+def passage_idf(chunks) -> dict[str, float]:
+    """IDF of every stem over the passages' own text: log(1 + (n - df + 0.5) / (df + 0.5)).
+
+    >>> from ..types import Chunk
+    >>> idf = passage_idf([Chunk("a", "d", "care boards", 0, 11, "", "s"), Chunk("b", "d", "care homes", 0, 10, "", "s")])
+    >>> idf["board"] > idf["care"]
+    True
+    """
+    df = Counter(t for c in chunks for t in set(tokenize(c.text)))
+    n = max(1, len(chunks))
+    return {t: math.log(1 + (n - k + 0.5) / (k + 0.5)) for t, k in df.items()}

@@ -1,0 +1,50 @@
+"""BM25 over passages with bm25s, persisted beside the vectors; tokenised with `assistant.text`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import bm25s
+import numpy as np
+
+from ..text import tokenize
+
+
+class LexicalIndex:
+    """BM25 over passages (ids in the same order as given to `build`).
+
+    >>> ix = LexicalIndex.build(["a", "b"], ["integrated care boards", "local councils"])
+    >>> [round(float(s), 3) > 0 for s in ix.scores("care boards")]
+    [True, False]
+    """
+
+    def __init__(self, bm25, ids: list[str]):
+        self._bm25 = bm25
+        self.ids = ids
+        self._vocab = bm25.vocab_dict
+
+    @classmethod
+    def build(cls, ids: list[str], texts: list[str]) -> "LexicalIndex":
+        bm25 = bm25s.BM25(k1=1.2, b=0.75)
+        bm25.index([tokenize(t) or [""] for t in texts], show_progress=False)
+        return cls(bm25, list(ids))
+
+    def save(self, folder: Path) -> None:
+        self._bm25.save(str(folder), show_progress=False)
+        (Path(folder) / "ids.json").write_text(json.dumps(self.ids))
+
+    @classmethod
+    def load(cls, folder: Path) -> "LexicalIndex":
+        bm25 = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
+        return cls(bm25, json.loads((Path(folder) / "ids.json").read_text()))
+
+    def vocabulary(self) -> frozenset[str]:
+        return frozenset(t for t in self._vocab if t)
+
+    def scores(self, query: str) -> np.ndarray:
+        """BM25 score of every passage for `query` (zeros when no query term is indexed)."""
+        toks = [t for t in tokenize(query) if t in self._vocab]
+        if not toks:
+            return np.zeros(len(self.ids), dtype=np.float32)
+        return np.asarray(self._bm25.get_scores(toks), dtype=np.float32)

@@ -1,0 +1,49 @@
+"""Words, stems and stop words: the one tokeniser shared by lexical search, routing and answering.
+
+Sharing it means "does the evidence mention what the question asks about" uses
+the same stems as BM25.
+
+    >>> tokenize("What will the Integrated Care Boards do?")
+    ['integr', 'care', 'board']
+    >>> words("The LGA’s view")
+    ['the', 'lga', 'view']
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+_WORD = re.compile(r"[A-Za-z0-9]+(?:[’'][A-Za-z]+)?")
+# small, explicit stop list: question words and glue; domain words stay searchable
+STOPWORDS = frozenset("""
+a about above after again against all also am an and any are as at be because been before being below
+between both but by can could did do does doing down during each few for from further had has have having
+he her here hers herself him himself his how i if in into is it its itself just me more most my myself no
+nor not now of off on once only or other our ours ourselves out over own same she should so some such than
+that the their theirs them themselves then there these they this those through to too under until up very
+was we were what when where which while who whom whose why will with would you your yours yourself
+yourselves tell say says said please give list explain describe according mean means
+""".split())
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer  # PyStemmer: a C extension, loaded on first use
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def words(text: str) -> list[str]:
+    """Lower-cased words, possessive and contraction endings dropped."""
+    return [w.lower().replace("’", "'").split("'")[0] for w in _WORD.findall(text)]
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-cased, stop-word-free stems."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
