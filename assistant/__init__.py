@@ -15,7 +15,7 @@ Operators: `build_index` / `index_status` (the index), `fetch_documents` / `add_
 """
 
 from . import errors
-from .assistant import Assistant, check_question, open_assistant
+from .assistant import Assistant, check_question, history_of, open_assistant
 from .corpus.manifest import Corpus, load_corpus
 from .errors import HcbError
 from .index.build import BuildReport, Status
@@ -28,7 +28,7 @@ from .types import Answer, Behaviour, Chunk, Citation, Document, Filters, Hit, N
 
 __all__ = [
     # answering
-    "open_assistant", "Assistant", "check_question", "Settings", "Filters", "Turn",
+    "open_assistant", "Assistant", "check_question", "history_of", "Settings", "Filters", "Turn",
     # records and enums
     "Answer", "Citation", "Hit", "Chunk", "Document", "Speaker", "Behaviour", "RouteKind", "Note",
     # operators: index and corpus

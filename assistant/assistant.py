@@ -40,6 +40,14 @@ def check_question(question, max_chars: int = 1000) -> str:
     return q
 
 
+def history_of(answers: list[Answer]) -> list[Turn]:
+    """The conversation so far, as `ask(history=...)` takes it: every earlier answer, oldest first.
+
+    The web chat, `hcb eval run` on conversations and the API all build history with this.
+    """
+    return [Turn(a.question, a.retrieval_query) for a in answers]
+
+
 class Assistant:
     """Answers questions from a loaded index. Thread-safe for concurrent `ask` calls."""
 

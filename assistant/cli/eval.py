@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
+import json
+import sys
 from pathlib import Path
 from typing import Optional
-
-import sys
 
 import typer
 from rich.console import Console
@@ -15,10 +14,13 @@ from rich.table import Table
 
 from .. import Settings, load_corpus, open_assistant
 from ..errors import EvalFileError
+from ..evaluation.formatting import fmt, fmt_ci
 from ..evaluation.questions import load_questions, skipped_rows
-from ..evaluation.report import diff_cell, fmt, fmt_ci, write_outputs
-from ..evaluation.runner import RATES, analyse, make_systems, provenance, run_systems
-from ..evaluation.runs import check_floors, compare_runs, load_run
+from ..evaluation.report import diff_cell, write_outputs
+from ..evaluation.runner import RATES
+from ..evaluation.runs import check_floors, check_set_floors, compare_runs, load_run
+from ..evaluation.session import evaluate_file
+from ..evaluation.split_tables import split_tables
 
 eval_app = typer.Typer(no_args_is_help=True, help="Evaluate on a JSONL question set; compare saved runs.")
 
@@ -80,37 +82,46 @@ def run(file: Path,
         seed: int = typer.Option(0, help="Bootstrap seed (same seed, same intervals)."),
         floors: Optional[Path] = typer.Option(None, "--floors", help="Exit 1 if a headline metric is below these floors (evals/floors.json)."),
         ):
-    """Evaluate a question set and print its metrics with 95% intervals."""
-    t0 = time.perf_counter()
+    """Evaluate a question set or conversations: metrics with 95% intervals, dev and test side by side."""
     settings = Settings.from_env()
     a = open_assistant(settings)
-    rows, problems = load_questions(file, a.corpus)
-    _print_problems(file, problems, len(rows))
-    if not rows:
-        raise EvalFileError(f"{file} has no valid questions: fix the problems listed above")
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   TimeRemainingColumn(), console=_console(stderr=True), transient=True) as bar:
-        task = bar.add_task("preparing", total=len(rows))
-        systems = make_systems(a, compare, settings.data_dir / "eval-cache")
-        try:
-            bar.update(task, description=f"evaluating {', '.join(s.name for s in systems)}")
-            results = run_systems(systems, rows, progress=lambda: bar.advance(task))
-        finally:
-            for s in systems:
-                getattr(s, "close", lambda: None)()
-    summary = analyse(results, resamples, seed)
-    summary.update(provenance(a, file, systems))
-    summary["questions"] = {"valid": len(rows), "skipped": skipped_rows(problems), "problems": [p.to_dict() for p in problems]}
-    summary["elapsed_s"] = round(time.perf_counter() - t0, 2)
+        task = bar.add_task("reading", total=None)
+
+        def loaded(es):
+            for p in es.skipped:
+                typer.echo(f"{file}:{p.line}: {p.message}", err=True)
+            for p in es.warnings:
+                typer.echo(f"{file}:{p.line}: warning: {p.message}", err=True)
+            n = len(es.singles) + sum(len(c["turns"]) for c in es.conversations)
+            if es.skipped:
+                typer.echo(f"skipped {len({p.line for p in es.skipped})} invalid row(s); {n} valid", err=True)
+            bar.update(task, total=n, description="evaluating")
+
+        results, summary = evaluate_file(a, file, compare=compare, cache_dir=settings.data_dir / "eval-cache",
+                                         seeds_dir=settings.seeds_dir, resamples=resamples, seed=seed,
+                                         progress=lambda: bar.advance(task), on_loaded=loaded)
     con = _console()
-    for table in _metrics_tables(summary):
-        con.print(table)
+    for title, head, rows in split_tables(summary["by_split"]):
+        t = Table(title=title, title_justify="left")
+        for col in head:
+            t.add_column(col, justify="left" if col in ("metric", "measure", "type") else "right")
+        for r in rows:
+            t.add_row(*r)
+        con.print(t)
+    if compare:
+        for table in _metrics_tables(summary):
+            con.print(table)
     if out:
         write_outputs(out, results, summary)
         typer.echo(f"wrote {out}/report.md, summary.json, results.jsonl/.csv and charts")
-    typer.echo(f"{len(rows)} questions × {len(systems)} system(s) in {summary['elapsed_s']:.1f} s")
+    q = summary["questions"]
+    what = f"{q['singles']} questions" + (f", {q['conversations']} conversations ({q['turns']} turns)" if q["conversations"] else "")
+    typer.echo(f"{what} × {len(results)} system(s) in {summary['elapsed_s']:.1f} s")
     if floors:
-        failed = check_floors(summary["metrics"], floors)
+        failed = (check_set_floors(summary, floors, file) if "sets" in json.loads(floors.read_text(encoding="utf-8"))
+                  else check_floors(summary["metrics"], floors))
         for f in failed:
             typer.echo(f"below floor: {f}", err=True)
         if failed:

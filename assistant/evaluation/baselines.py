@@ -38,6 +38,7 @@ class Output:
     retrieved: list[dict] = field(default_factory=list)    # rank, chunk_id, doc_id, text, score
     timings_ms: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    state: object = None          # what the next turn of a conversation needs (the pipeline's Answer)
 
 
 class SharedEmbedder:
@@ -106,7 +107,7 @@ class BM25Baseline(_IndexBaseline):
     name = "bm25"
     description = "BM25 only (project index), answer = top passage"
 
-    def run(self, question: str) -> Output:
+    def run(self, question: str, history: tuple = ()) -> Output:   # baselines answer each turn alone
         t0 = time.perf_counter()
         hits = self.a.retriever.lexical(question, self.k)
         ms = (time.perf_counter() - t0) * 1000
@@ -117,7 +118,7 @@ class DenseBaseline(_IndexBaseline):
     name = "dense"
     description = "dense only (project index, same model), answer = top passage"
 
-    def run(self, question: str) -> Output:
+    def run(self, question: str, history: tuple = ()) -> Output:   # baselines answer each turn alone
         qvec = self.shared.embed([question])[0]
         embed = self.shared.cost_ms(question)
         t0 = time.perf_counter()
@@ -193,7 +194,7 @@ class LangChainBaseline:
     def close(self) -> None:
         self.store.delete_collection()
 
-    def run(self, question: str) -> Output:
+    def run(self, question: str, history: tuple = ()) -> Output:   # baselines answer each turn alone
         self.shared.embed([question])   # once per run (usually already done by the pipeline); charged as `embed`
         t0 = time.perf_counter()
         docs = self.store.similarity_search_with_score(question, k=self.k)   # embeds through the shared cache

@@ -1,13 +1,21 @@
-"""Reading and validating a question set (JSONL, the format in evals/README.md).
+"""Reading question sets (JSONL, the format in evals/README.md): strictly to validate, leniently to evaluate.
 
-Validation never stops at the first bad row: every problem is reported with its
-line number, and the valid rows are returned so the evaluation can go on.
+`load_questions` (`hcb eval validate`) reports every problem with its line number and returns only
+valid rows. `read_eval_file` (`hcb eval run`) evaluates whatever it can: single questions and
+conversations (rows with `turns`), extra fields kept, missing optional fields filled in, unknown
+types kept; only rows without a question are skipped, each with its line number. Gold quotes may
+come from the original pages (`../shared/seeds/`): they are matched after removing the curated
+corpus's markup, and a warning names only quotes found nowhere.
+
+    es = read_eval_file(Path("evals/conversations.jsonl"), corpus)
+    len(es.conversations), [p.line for p in es.skipped]
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import EvalFileError
@@ -136,3 +144,110 @@ def load_questions(path: Path, corpus=None) -> tuple[list[dict], list[Problem]]:
 
 def skipped_rows(problems: list[Problem]) -> int:
     return len({p.line for p in problems})
+
+
+# ---------------------------------------------------------------- lenient reading for `hcb eval run`
+
+MARKUP = re.compile(r"^\s*(?:<!--.*?-->|#{1,6}\s+)", re.M)   # speaker/page markers, heading hashes
+
+
+def strip_markup(text: str) -> str:
+    r"""Corpus Markdown as the original page reads: markers dropped, heading hashes removed.
+
+    >>> strip_markup("### LGA view\n\n<!-- speaker: lga -->\n\nWe support the creation")
+    'LGA view\n\n\nWe support the creation'
+    """
+    return MARKUP.sub("", text)
+
+
+@dataclass
+class EvalSet:
+    """What `hcb eval run` evaluates from one file."""
+
+    singles: list[dict] = field(default_factory=list)
+    conversations: list[dict] = field(default_factory=list)   # {"id", "split", "turns": [row, ...], ...}
+    skipped: list[Problem] = field(default_factory=list)       # rows without a question
+    warnings: list[Problem] = field(default_factory=list)      # evaluated anyway
+
+
+def _fill(q: dict, where: str, default_id: str, warn) -> dict:
+    """A row with every field the scorer reads, filled in where missing or malformed (with a warning)."""
+    row = dict(q)
+    row["question"] = q["question"].strip()
+    if not isinstance(q.get("id"), str) or not q["id"].strip():
+        row["id"] = default_id
+    t = q.get("type")
+    row["type"] = t if isinstance(t, str) and t else "unknown"
+    if row["type"] not in TYPES:
+        warn(f"{where}unknown type {row['type']!r}: evaluated as given")
+    b = q.get("expected_behaviour")
+    if b not in BEHAVIOURS:
+        row["expected_behaviour"] = BEHAVIOUR_OF_TYPE.get(row["type"], "answer")
+        warn(f"{where}expected_behaviour {b!r} is missing or unknown: using {row['expected_behaviour']!r} from the type")
+    for f in ("gold_sources", "gold_quotes", "answer_facts"):
+        v = q.get(f, [])
+        if not _is_str_list(v):
+            warn(f"{where}{f} is not a list of strings: ignored")
+            v = []
+        row[f] = v
+    row.setdefault("split", "all")
+    return row
+
+
+def read_eval_file(path: Path, corpus=None, seeds_dir: Path | None = None) -> EvalSet:
+    """Every row that has a question, ready to evaluate; see the module docstring."""
+    try:
+        raw = Path(path).read_text(encoding="utf-8")
+    except (FileNotFoundError, IsADirectoryError):
+        raise EvalFileError(f"no question file at {path}: check the path") from None
+    except UnicodeDecodeError:
+        raise EvalFileError(f"{path} is not UTF-8 text: save it as UTF-8 JSONL") from None
+    texts = []
+    if corpus is not None:
+        texts = [normalise(strip_markup(d.text)) for d in corpus.available]
+    if seeds_dir is not None and Path(seeds_dir).is_dir():
+        texts += [normalise(p.read_text(encoding="utf-8")) for p in sorted(Path(seeds_dir).glob("*.txt"))]
+    out = EvalSet()
+    seen: set[str] = set()
+    for n, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            q = json.loads(line)
+        except json.JSONDecodeError as e:
+            out.skipped.append(Problem(n, f"not valid JSON ({e.msg} at column {e.colno})"))
+            continue
+        if not isinstance(q, dict) or q.get("retired") is True:
+            if not isinstance(q, dict):
+                out.skipped.append(Problem(n, "not a JSON object"))
+            continue
+        warn = lambda m, n=n: out.warnings.append(Problem(n, m))  # noqa: E731
+        if isinstance(q.get("turns"), list):
+            turns = [t for t in q["turns"] if isinstance(t, dict) and isinstance(t.get("question"), str) and t["question"].strip()]
+            if not turns:
+                out.skipped.append(Problem(n, "a conversation without any question: skipped"))
+                continue
+            if len(turns) < len(q["turns"]):
+                warn(f"{len(q['turns']) - len(turns)} turn(s) without a question left out")
+            cid = q["id"] if isinstance(q.get("id"), str) and q["id"].strip() else f"line{n}"
+            conv = {**q, "id": cid, "split": q.get("split", "all"),
+                    "turns": [_fill({**t, "split": q.get("split", "all")}, f"turn {k}: ", f"{cid}.{k}", warn)
+                              for k, t in enumerate(turns)]}
+            rows = conv["turns"]
+            out.conversations.append(conv)
+        elif isinstance(q.get("question"), str) and q["question"].strip():
+            rows = [_fill(q, "", f"line{n}", warn)]
+            out.singles.append(rows[0])
+        else:
+            out.skipped.append(Problem(n, "no question: skipped"))
+            continue
+        key = rows[0]["id"] if len(rows) == 1 and "turns" not in q else conv["id"]
+        if key in seen:
+            warn(f"duplicate id {key!r}: evaluated, but results with this id are ambiguous")
+        seen.add(key)
+        for r in rows:
+            for g in r["gold_quotes"] if texts else ():
+                ng = normalise(g)
+                if not any(occurs(ng, t) for t in texts):
+                    warn(f"gold quote found nowhere, neither in the corpus nor in the original pages: {g[:70]!r}")
+    return out

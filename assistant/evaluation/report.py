@@ -19,21 +19,13 @@ from pathlib import Path
 import numpy as np
 
 from .runner import GATED, LOWER_IS_BETTER, RATES
+from .formatting import fmt, fmt_ci
 from .metrics import bootstrap, resample_indices
+from .split_tables import split_tables
 
 TYPE_PANELS = ("hit@5", "mrr", "fact_coverage", "behaviour_accuracy")
 SYSTEM_PANEL = ("hit@1", "hit@5", "mrr", "ndcg@10", "fact_coverage", "speaker_correctness", "behaviour_accuracy")
 COLOURS = {"hcb": "#1b6ca8", "bm25": "#e08a1e", "dense": "#5a9e4b", "langchain": "#8e5aa8"}
-
-
-def fmt(v, digits: int = 3) -> str:
-    if v is None:
-        return "—"
-    return f"{v:.{digits}f}" if isinstance(v, float) else str(v)
-
-
-def fmt_ci(lo, hi, digits: int = 3) -> str:
-    return "—" if lo is None else f"[{lo:.{digits}f}, {hi:.{digits}f}]"
 
 
 def file_name(system: str, primary: str, ext: str) -> str:
@@ -261,6 +253,12 @@ def markdown(results: dict[str, list[dict]], summary: dict, charts: list[str]) -
         for m in ("median_answer_words", "latency_p50_ms", "latency_p95_ms"):
             rows.append([m] + [fmt(summary["systems"][s]["metrics"][m], 1) for s in names] + [""] * (len(names) - 1))
         out.append(_table(head, rows))
+    if summary.get("by_split"):
+        out += ["", f"## By split: {p}", "",
+                "`dev` is for tuning and reading answers; `test` is run only to report. "
+                "The gap is test minus dev: a rise on dev that test does not show is not progress.", ""]
+        for title, head, rows in split_tables(summary["by_split"]):
+            out += [f"### {title}", "", _table(head, rows), ""]
     out += ["", f"## By question type: {p}", ""]
     cols = ("hit@5", "mrr", "fact_coverage", "speaker_correctness", "behaviour_accuracy")
     rows = []
@@ -274,12 +272,15 @@ def markdown(results: dict[str, list[dict]], summary: dict, charts: list[str]) -
     out.append(_table(["system", "stage", "p50", "p95", "n"], rows))
     out += ["", "## Charts", ""] + [f"![{c}]({c})" for c in charts]
     out += ["", f"## Questions to look at ({p})", "",
-            "Answerable questions with no evidence in the top 5, facts missing, or the wrong behaviour.", ""]
+            "Answerable questions with no evidence in the top 5, facts missing, or the wrong behaviour. "
+            "Rows of the `test` split are not listed: they are counted, never read while tuning.", ""]
     rows = []
     for r in results[p]:
+        if r.get("split") == "test":
+            continue
         m = r["metrics"]
         if m.get("hit@5") == 0 or (m.get("fact_coverage") is not None and m["fact_coverage"] < 1) or not m["behaviour_accuracy"]:
-            rows.append([r["id"], r["type"], r["expected_behaviour"], r["behaviour"], fmt(r["first_relevant_rank"]),
+            rows.append([r["id"] + (f".{r['turn']}" if "turn" in r else ""), r["type"], r["expected_behaviour"], r["behaviour"], fmt(r["first_relevant_rank"]),
                          fmt(m.get("fact_coverage"), 2), r["question"].replace("|", "\\|")[:90]])
     out.append(_table(["id", "type", "expected", "got", "first relevant rank", "fact coverage", "question"], rows) if rows else "None.")
     out += ["", "Metrics held by the regression gate (evals/floors.json): " + ", ".join(GATED) + ".", ""]

@@ -19,6 +19,7 @@ import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
+from .. import history_of
 from ..errors import HcbError
 from .baselines import BM25Baseline, DenseBaseline, LangChainBaseline, Output, SharedEmbedder
 from .metrics import (KS, NDCG_K, bootstrap, citation_scores, contains_quote, count_relevant, coverage, has_fact,  # noqa: F401
@@ -28,9 +29,9 @@ from .questions import FIELDS, TYPES, Problem, load_questions, skipped_rows  # n
 RETRIEVAL = tuple(f"hit@{k}" for k in KS) + tuple(f"recall@{k}" for k in KS) + ("mrr", f"ndcg@{NDCG_K}")
 ANSWER = ("fact_coverage", "citation_precision", "citation_recall", "speaker_correctness")
 BEHAVIOUR = ("abstention_accuracy", "abstention_precision", "abstention_recall", "refusal_rate",
-             "wrong_abstention_rate", "wrong_refusal_rate", "behaviour_accuracy")
+             "wrong_abstention_rate", "wrong_refusal_rate", "wrong_decline_rate", "behaviour_accuracy")
 RATES = RETRIEVAL + ANSWER + BEHAVIOUR
-LOWER_IS_BETTER = {"wrong_abstention_rate", "wrong_refusal_rate"}
+LOWER_IS_BETTER = {"wrong_abstention_rate", "wrong_refusal_rate", "wrong_decline_rate"}
 GATED = ("hit@5", "fact_coverage", "abstention_accuracy", "refusal_rate")   # the regression gate (evals/floors.json)
 PRIMARY = "hcb"
 
@@ -51,9 +52,10 @@ class PipelineSystem:
     def warm_up(self) -> None:
         self.a.ask("warm-up question about integrated care boards")
 
-    def run(self, question: str) -> Output:
+    def run(self, question: str, history: tuple = ()) -> Output:
+        """One question; `history` holds the earlier turns' outputs, passed on exactly as the web chat does."""
         try:
-            ans = self.a.ask(question)
+            ans = self.a.ask(question, history=history_of([o.state for o in history if o.state is not None]))
         except HcbError as e:  # a rejected question is a refusal, not a crash
             return Output("refuse_or_redirect", str(e), notes=[type(e).__name__])
         hits = list(ans.hits)
@@ -69,7 +71,7 @@ class PipelineSystem:
             d = c.to_dict()
             d["speaker_label"] = speakers[d["speaker_id"]].label if d.get("speaker_id") in speakers else ""
             citations.append(d)
-        return Output(ans.behaviour, ans.text, citations, retrieved, dict(ans.timings_ms), list(ans.notes))
+        return Output(ans.behaviour, ans.text, citations, retrieved, dict(ans.timings_ms), list(ans.notes), ans)
 
 
 def make_systems(assistant, compare: bool = False, cache_dir: Path | None = None) -> list:
@@ -109,18 +111,26 @@ def score(q: dict, out: Output, n_relevant: int, cites: bool = True) -> dict:
     m["refusal_rate"] = float(refused) if exp == "refuse_or_redirect" else None
     m["wrong_abstention_rate"] = float(abstained) if exp == "answer" else None
     m["wrong_refusal_rate"] = float(refused) if exp == "answer" else None
+    m["wrong_decline_rate"] = float(abstained or refused) if exp == "answer" else None
     m["behaviour_accuracy"] = float(beh == exp)
     m["answer_words"] = len(out.answer.split()) if answered else 0
     return m
 
 
 def result_row(q: dict, system: str, out: Output, metrics: dict) -> dict:
-    """One line of results.jsonl."""
-    return {"id": q["id"], "system": system, "type": q["type"], "question": q["question"],
-            "expected_behaviour": q["expected_behaviour"], "behaviour": out.behaviour, "answer": out.answer,
-            "citations": out.citations, "retrieved": out.retrieved,
-            "timings_ms": {k: round(v, 2) for k, v in out.timings_ms.items()},
-            "first_relevant_rank": metrics["first_relevant_rank"], "metrics": metrics, "notes": out.notes}
+    """One line of results.jsonl (a conversation turn also carries `turn`, 0-based, and the resolved query)."""
+    row = {"id": q["id"], "system": system, "type": q["type"], "question": q["question"],
+           "expected_behaviour": q["expected_behaviour"], "behaviour": out.behaviour, "answer": out.answer,
+           "citations": out.citations, "retrieved": out.retrieved,
+           "timings_ms": {k: round(v, 2) for k, v in out.timings_ms.items()},
+           "first_relevant_rank": metrics["first_relevant_rank"], "metrics": metrics, "notes": out.notes,
+           "split": q.get("split", "all")}
+    if q.get("group"):
+        row["group"] = q["group"]
+    if "turn" in q:
+        row["turn"] = q["turn"]
+        row["retrieval_query"] = getattr(out.state, "retrieval_query", "")
+    return row
 
 
 def evaluate_one(assistant, q: dict, k: int = 10) -> dict:
@@ -146,6 +156,27 @@ def run_systems(systems: list, questions: list[dict], progress=None) -> dict[str
             results[s.name].append(result_row(q, s.name, out, score(q, out, n_rel, getattr(s, "cites", False))))
         if progress:
             progress()
+    return results
+
+
+def run_conversations(systems: list, conversations: list[dict], progress=None) -> dict[str, list[dict]]:
+    """Every turn of every conversation through every system, each system with its own history of earlier
+    turns; one result row per turn, with the conversation's `id` and the `turn` number."""
+    for s in systems:
+        s.warm_up()
+    pools = {s.name: [normalise(p) for p in s.passages()] for s in systems}
+    results: dict[str, list[dict]] = {s.name: [] for s in systems}
+    for conv in conversations:
+        history: dict[str, list[Output]] = {s.name: [] for s in systems}
+        for k, turn in enumerate(conv["turns"]):
+            q = {**turn, "id": conv["id"], "turn": k, "split": conv.get("split", "all")}
+            for s in systems:
+                out = s.run(q["question"], tuple(history[s.name]))
+                history[s.name].append(out)
+                n_rel = count_relevant(pools[s.name], q["gold_quotes"]) if q["gold_quotes"] else 0
+                results[s.name].append(result_row(q, s.name, out, score(q, out, n_rel, getattr(s, "cites", False))))
+            if progress:
+                progress()
     return results
 
 

@@ -97,3 +97,38 @@ def check_floors(metrics: dict, floors_file: Path) -> list[str]:
         if v is None or v < floor:
             out.append(f"{name} = {v} is below its floor {floor}")
     return out
+
+
+def check_set_floors(summary: dict, floors_file: Path, question_file: Path) -> list[str]:
+    """Floors for one question file, on one split (`evals/floors.json` "sets"); [] when all pass.
+
+    Each floor is named `part.metric` (part: singles, first_turns, follow_ups; metric: a rate) or
+    `paraphrase.rate` / `conversations.rate`; "ceilings" hold the same for lower-is-better rates.
+    A file with no entry passes.
+    """
+    try:
+        sets = json.loads(Path(floors_file).read_text(encoding="utf-8"))["sets"]
+    except (OSError, json.JSONDecodeError, KeyError) as e:
+        raise EvalFileError(f"cannot read floors from {floors_file} ({type(e).__name__}): it needs a \"sets\" object") from None
+    entry = sets.get(Path(question_file).name)
+    if entry is None:
+        return []
+    split = summary["by_split"]["splits"].get(entry["split"])
+    if split is None:
+        return [f"the file has no {entry['split']!r} split to check floors on"]
+    def value(name: str):
+        part, metric = name.split(".", 1)
+        got = split.get(part) or {}
+        return got.get(metric) if part in ("paraphrase", "conversations") else (got.get("metrics") or {}).get(metric)
+
+    out = []
+    for name, floor in entry.get("floors", {}).items():
+        v = value(name)
+        if v is None or v < floor:
+            out.append(f"{entry['split']} {name} = {v} is below its floor {floor}")
+    for name, ceiling in entry.get("ceilings", {}).items():
+        v = value(name)
+        if v is None or v > ceiling:
+            out.append(f"{entry['split']} {name} = {v} is above its ceiling {ceiling}")
+    return out
+

@@ -1,0 +1,85 @@
+"""The blind question sets: their size and mix, their coverage, and a split that never changes."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from assistant.corpus.markup import parse_blocks
+from assistant.evaluation.metrics import normalise, occurs
+from assistant.evaluation.questions import read_eval_file
+
+ROOT = Path(__file__).resolve().parents[2]
+SINGLES = [json.loads(x) for x in (ROOT / "evals" / "singles.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+CONVS = [json.loads(x) for x in (ROOT / "evals" / "conversations.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+TURNS = [t for c in CONVS for t in c["turns"]]
+
+
+def _assembler():
+    spec = importlib.util.spec_from_file_location("assemble", ROOT / "evals" / "blind" / "assemble.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_sizes_and_mix():
+    assert len(SINGLES) >= 400 and len(CONVS) >= 40 and len(TURNS) >= 120
+    kinds = Counter(q["expected_behaviour"] for q in SINGLES)
+    assert kinds["abstain"] / len(SINGLES) >= 0.25
+    assert 0.08 <= kinds["refuse_or_redirect"] / len(SINGLES) <= 0.15
+    assert all(2 <= len(c["turns"]) <= 5 for c in CONVS)
+
+
+def test_paraphrase_groups():
+    groups = Counter(q["group"] for q in SINGLES if q.get("group"))
+    assert len(groups) >= 60 and min(groups.values()) >= 3
+    by_group: dict[str, set] = {}
+    for q in SINGLES:
+        if q.get("group"):
+            by_group.setdefault(q["group"], set()).add((q["expected_behaviour"], tuple(q["answer_facts"]), q["split"]))
+    assert all(len(v) == 1 for v in by_group.values()), "wordings of one question share behaviour, facts and split"
+
+
+def test_splits_are_dev_or_test_with_at_least_30_percent_test_and_never_change():
+    split_of = _assembler().split_of
+    for q in SINGLES:
+        assert q["split"] == split_of(q.get("group") or q["id"]), q["id"]
+    for c in CONVS:
+        assert c["split"] == split_of(c["id"]), c["id"]
+    for rows in (SINGLES, CONVS):
+        share = Counter(r["split"] for r in rows)
+        assert set(share) == {"dev", "test"} and share["test"] / len(rows) >= 0.30
+
+
+def test_legacy_set_is_marked_legacy():
+    rows = [json.loads(x) for x in (ROOT / "evals" / "questions.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    assert len(rows) == 127 and {r["split"] for r in rows} == {"legacy"}
+
+
+def test_ids_are_unique():
+    ids = [q["id"] for q in SINGLES] + [c["id"] for c in CONVS]
+    assert len(ids) == len(set(ids))
+
+
+def test_every_document_and_every_speaker_is_covered(corpus):
+    rows = [r for r in SINGLES + TURNS if r["expected_behaviour"] == "answer"]
+    assert {s for r in rows for s in r["gold_sources"]} == {d.id for d in corpus.available}
+    blocks = [(b.speaker, normalise(b.text)) for d in corpus.available for b in parse_blocks(d.text, d.speaker)]
+    quoted = set()
+    for r in rows:
+        for q in r["gold_quotes"]:
+            nq = normalise(q)
+            quoted |= {s for s, t in blocks if occurs(nq, t) or occurs(nq[:40].rsplit(" ", 1)[0], t)}
+    speaking = {s for s, _ in blocks}
+    assert speaking <= quoted, f"speakers no question quotes: {sorted(speaking - quoted)}"
+
+
+@pytest.mark.parametrize("name", ["singles.jsonl", "conversations.jsonl", "questions.jsonl"])
+def test_every_row_is_evaluated_without_warnings(corpus, name):
+    es = read_eval_file(ROOT / "evals" / name, corpus, ROOT.parent / "shared" / "seeds")
+    assert es.skipped == [] and es.warnings == []
+    assert len(es.singles) + len(es.conversations) == len((ROOT / "evals" / name).read_text(encoding="utf-8").splitlines())
