@@ -39,27 +39,17 @@ class RetrievalSettings:
 
 @dataclass(frozen=True)
 class AnswerWeights:
-    """Sentence scoring, selection and sufficiency (answering stage)."""
+    """Selection limits of the answering stage (the scorers themselves are fitted: answering/model.json)."""
 
-    max_passages: int = 5             # passages whose sentences are scored
-    overlap_weight: float = 0.6       # IDF-weighted share of the question's terms in the sentence
-    prior_weight: float = 0.25        # times the passage's rank prior (1.0, 0.75, 0.6, 0.5, 0.45, 0.4)
-    date_boost: float = 0.25          # "when" question, sentence with a date
-    number_boost: float = 0.2         # "how many" question, sentence with a figure
-    money_boost: float = 0.2          # "how much money" question, sentence with a sum
-    who_boost: float = 0.15           # "who" question, sentence naming a person
-    party_boost: float = 0.15         # the question names the sentence's speaker
-    label_penalty: float = 0.2        # sentences under 4 words ("More details") are labels, not evidence
-    word_budget: int = 95             # quoted words; openers come on top
-    list_budget: int = 130            # the same for list questions
-    keep_ratio: float = 0.8           # runners-up kept while within this share of the best score
-    follow_words: int = 45            # the next sentence joins the best one when both fit in this
-    figure_bearer_ratio: float = 0.5  # "how many X": a sentence with a figure next to X, if this close
-    type_bearer_ratio: float = 0.6    # a date/figure the question wants, from a sentence this close
+    max_passages: int = 6             # passages whose sentences are candidates
+    word_budget: int = 95             # quoted words in all, runners-up filling what the answer leaves
+    list_budget: int = 140            # words of a list's items kept with the sentence introducing it
+    keep_ratio: float = 0.1           # a runner-up is kept when its probability is this share of the best's…
+    keep_min: float = 0.02            # …and at least this
+    side_min: float = 0.1             # another kind of voice is heard when its best sentence reaches this
+    side_words: int = 30              # sides may go this far over the word budget
+    max_statements: int = 8
     similar_jaccard: float = 0.6      # two sentences sharing more of their stems say the same thing
-    min_score: float = 0.55           # below: weak evidence, abstain
-    min_overlap: float = 0.2          # below (with min_dense): too few of the question's terms, abstain
-    min_dense: float = 0.5
 
 
 @dataclass(frozen=True)

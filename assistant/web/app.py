@@ -18,7 +18,7 @@ import gradio as gr
 from .. import Assistant, Settings, check_question
 from ..errors import HcbError, QuestionError
 from ..feedback.store import RATINGS, Feedback, FeedbackStore, db_path
-from ..types import Filters, Turn
+from ..types import Filters
 from .view import (KIND_LABELS, about_html, contested, sources_html, status_html, transcript_html, units,
                         viewpoint_notice)
 
@@ -70,7 +70,8 @@ def turn_record(n: int, ans, filters: dict) -> dict:
     return {"n": n, "question": ans.question, "behaviour": ans.behaviour, "text": ans.text,
             "citations": [{**c.to_dict(), "speaker_label": c.speaker.label} for c in ans.citations],
             "notes": list(ans.notes),
-            "retrieval_query": ans.retrieval_query, "filters": filters, "feedback": None}
+            "retrieval_query": ans.retrieval_query, "filters": filters, "feedback": None,
+            "answer": ans.to_dict()}
 
 
 def to_filters(kinds, doc_id) -> Filters:
@@ -111,7 +112,7 @@ def build_app(assistant: Assistant, settings: Settings, store: FeedbackStore | N
         filters = {"kinds": list(kinds or []), "doc_id": doc_id or ""}
         live = {"n": len(turns) + 1, "question": q, "behaviour": "pending", "filters": filters}
         yield page(turns, live), gr.skip(), status_html("Searching the documents…"), "", turns, conv
-        history = [Turn(t["question"], t.get("retrieval_query", "")) for t in turns]
+        history = [t.get("answer") or t["question"] for t in turns]   # the earlier Answers, oldest first
         try:
             ans = assistant.ask(q, history=history, filters=to_filters(kinds, doc_id))
         except HcbError as e:   # e.g. the Chroma server went away: say so, keep the conversation
@@ -165,7 +166,7 @@ def build_app(assistant: Assistant, settings: Settings, store: FeedbackStore | N
         if doc_id and doc_id not in titles:
             raise gr.Error(f"unknown document {doc_id!r}: use one of {', '.join(titles)}")
         try:
-            ans = assistant.ask(question, history=[Turn(h) for h in history or [] if isinstance(h, str)],
+            ans = assistant.ask(question, history=[h for h in history or [] if isinstance(h, (str, dict))],
                                 filters=to_filters(kinds, doc_id))
         except QuestionError as e:
             raise gr.Error(friendly(e)) from None
