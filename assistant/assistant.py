@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from .answering.compose import AnswerContext, Evidence, compose, statements_answer, weigh
 from .answering.followups import FollowUp, Past, Resolution, resolve, topic_index
 from .answering.intent import Intent, named_speakers, read_intent
-from .answering.patterns import DATE_RX
+from .answering.patterns import CONTINUES, DATE_RX
 from .answering.selection import Pick
 from .answering.features import Candidate
 from .corpus.manifest import Corpus, load_corpus
@@ -144,7 +144,7 @@ class Assistant:
         if res.kind == FollowUp.WHY and res.refers_to is not None:
             hits = self._with_cited(self.statements_of(history[res.refers_to]), hits)
         t0 = time.perf_counter()
-        ev = weigh(intent, qvec, hits, self.answering)
+        ev = weigh(intent, qvec, hits, self.answering, res.context)
         timings["weigh"] = (time.perf_counter() - t0) * 1000
         return Weighed(res, intent, rerank(hits, ev), ev)
 
@@ -158,16 +158,13 @@ class Assistant:
         t0 = time.perf_counter()
         qvec = self.embedder.embed([res.query])[0]
         timings["embed"] = (time.perf_counter() - t0) * 1000
-        f = filters
-        if res.parties:   # "and the LGA?", "no, I meant the LGA": that voice, whatever else the filters allow
-            f = Filters(filters.kinds, tuple(res.parties), filters.doc_ids, filters.speaker_kinds)
         lexq = self.lexical_query(res.query)
-        hits = self.retriever.search(lexq, qvec, self.depth, f, timings)
-        if res.parties and not hits:
-            hits = self.retriever.search(lexq, qvec, self.depth, filters, timings)
+        hits = self.retriever.search(lexq, qvec, self.depth, filters, timings)
         intent = read_intent(self.answering.speller.fix_text(res.question), self.corpus.speakers)
         if res.kind == FollowUp.WHY and "reason" not in intent.types:
             intent = replace(intent, types=intent.types + ("reason",))
+        if res.voices and not intent.words_of:   # "what did they say?": the words of whoever "they" were
+            intent = replace(intent, words_of=tuple(res.voices))
         return self._add_named_voices(intent, lexq, qvec, hits, filters), qvec, intent
 
     def _add_named_voices(self, intent: Intent, lexq: str, qvec, hits: list[Hit], filters: Filters) -> list[Hit]:
@@ -205,8 +202,10 @@ class Assistant:
         the line of its document that dates it)."""
         lead = next((s for s in earlier if s.role == Role.ANSWER), earlier[0])
         chunk = lead.citation.chunk
-        cands = [Candidate(0, 0, chunk.id, 0, 0, lead.citation.quote, lead.speaker.id, False, {})]
-        picks = [Pick(cands[0], Role.ANSWER, 1.0)]
+        picks = [Pick(Candidate(0, 0, chunk.id, 0, 0, lead.citation.quote, lead.speaker.id, False, {}), Role.ANSWER, 1.0)]
+        before = self._sentence_before(chunk, lead.citation.quote)
+        if before and CONTINUES.match(lead.citation.quote):   # "He said…": the sentence that names him
+            picks.insert(0, Pick(Candidate(0, 0, chunk.id, 0, 0, before, chunk.speaker, False, {}), Role.CONTEXT, 1.0))
         hits = [Hit(chunk, 1.0, 1)]
         if res.kind == FollowUp.SOURCE:
             if dateline := self._dateline(chunk.doc_id):
@@ -216,6 +215,14 @@ class Assistant:
         intent = read_intent(q, self.corpus.speakers)
         ans = statements_answer(q, intent, picks, hits, self.answering)
         return replace(ans, hits=tuple(hits), timings_ms=_total(t_start), retrieval_query=res.query)
+
+    @staticmethod
+    def _sentence_before(chunk, quote: str) -> str:
+        spans = chunk.sentences
+        for k, (a, b) in enumerate(spans):
+            if chunk.text[a:b] == quote and k > 0:
+                return chunk.text[spans[k - 1][0]:spans[k - 1][1]]
+        return ""
 
     def _dateline(self, doc_id: str):
         """The first sentence of a document that carries a date (its byline or dating line), if any."""

@@ -68,8 +68,8 @@ class Evidence:
     score: float                     # probability that the evidence answers the question
 
 
-def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext) -> Evidence:
-    focus = Focus.of(intent.question, ctx.speller, ctx.index.idf)
+def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext, context: str = "") -> Evidence:
+    focus = Focus.of(intent.question, ctx.speller, ctx.index.idf, context)
     cands = candidates(intent, focus, qvec, hits, ctx.index, ctx.glossary, ctx.row_of, ctx.weights.max_passages)
     probs = [ctx.models.sentence.probability(c.features) for c in cands]
     feats = answerability_features(intent, focus, cands, probs, ctx.vocabulary, ctx.glossary, ctx.speakers)

@@ -27,6 +27,7 @@ from .spelling import Speller
 SENTENCE_FEATURES = ("cos", "cos_gap", "cos_rank", "cos_passage", "neighbour_cos", "prior", "fused", "focus", "focus_gap",
                      "focus_rank", "focus_passage", "pairs", "form_q", "type_hit", "type_miss", "party_hit", "party_other",
                      "short", "item", "colon", "first", "definition")
+CONTEXT_WEIGHT = 0.3   # an earlier turn's topic word counts this much of a word of the question itself
 FORMS = ("date", "number", "money", "who", "definition", "reason")   # types whose evidence has a form
 
 
@@ -39,12 +40,20 @@ class Focus:
     pairs: tuple[tuple[str, str], ...]
 
     @classmethod
-    def of(cls, question: str, speller: Speller, idf: dict[str, float]) -> "Focus":
+    def of(cls, question: str, speller: Speller, idf: dict[str, float], context: str = "") -> "Focus":
+        """`context` (a follow-up's earlier topic) adds its words at a fraction of their weight: the answer
+        must hold what this turn asks, in the light of what came before."""
         top = max(idf.values(), default=1.0)
-        stems = [stem(speller.correct(w).lower()) for w in words(question) if w not in STOPWORDS]
-        stems = [s for s in stems if s not in FILLERS]
-        weights = {s: idf.get(s, top) for s in dict.fromkeys(stems)}
-        return cls(weights, tuple(zip(stems, stems[1:])))
+
+        def stems_of(text: str) -> list[str]:
+            out = [stem(speller.correct(w).lower()) for w in words(text) if w not in STOPWORDS]
+            return [s for s in out if s not in FILLERS]
+
+        own = stems_of(question)
+        weights = {s: idf.get(s, top) for s in dict.fromkeys(own)}
+        for s in stems_of(context):
+            weights.setdefault(s, CONTEXT_WEIGHT * idf.get(s, top))
+        return cls(weights, tuple(zip(own, own[1:])))
 
     def coverage(self, stems: set[str], glossary: Glossary) -> float:
         """IDF-weighted share of the topic words that `stems` hold, glossary equivalents counting."""

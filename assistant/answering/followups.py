@@ -56,8 +56,10 @@ class Resolution:
     kind: FollowUp
     question: str                       # the question to answer (the last one rewritten, for PARTY/CORRECTION)
     query: str                          # what to search for
-    parties: tuple[str, ...] = ()       # only these voices (PARTY, CORRECTION)
+    parties: tuple[str, ...] = ()       # the voice the turn switches to (PARTY, CORRECTION)
     refers_to: int | None = None        # index in history of the turn referred to
+    context: str = ""                   # the earlier topic a leaning turn carries (weighs less than its own words)
+    voices: tuple[str, ...] = ()        # "what did they say": whose words "they" are
 
 
 PRONOUN = re.compile(r"\b(?:it|its|they|them|their|theirs|that|this|those|these|he|him|his|she|her|hers|there|then|so|same|one|ones)\b", re.I)
@@ -66,12 +68,16 @@ WHO_SAID = re.compile(r"^\s*(?:so\s+|and\s+|ok\s+)?(?:who|which (?:one|party|sid
                       r"(?:said|says|say|wrote|writes|argued|argues|claimed|claims|made|is|was|'s|’s)\s+(?:that|this|it|so|those)\b"
                       r"|^\s*whose (?:words|view|quote|claim|point|line) (?:is|was) (?:that|this)\b|^\s*who(?:'s| is) (?:that|this) from\b"
                       r"|^\s*who said\s*\??\s*$", re.I)
-SOURCE = re.compile(r"^\s*(?:source|sources|ref|reference|citation|link)s?\s*\??\s*$|\bwhere (?:does|did|do) (?:it|they|that|this) say\b"
+SOURCE = re.compile(r"^\s*(?:source|sources|ref|reference|citation|link)s?\b(?:\s*[?,.!]?\s*(?:and|&|\+)?\s*(?:the\s+)?(?:date|author|who|when|pls|please)\b)*\s*\??\s*$|\bwhere (?:does|did|do) (?:it|they|that|this) say\b"
                     r"|\bwhere(?:'s| is| was) (?:that|this) from\b|\bwhat(?:'s| is) (?:the|your) source\b|\bwhich (?:document|article|page)\b.*\b(?:that|this|it)\b",
                     re.I)
 WHY = re.compile(r"^\s*(?:and\s+|but\s+|so\s+|ok\s+)?(?:why|how come)(?:\s+not)?\b", re.I)
 CORRECTION = re.compile(r"^\s*(?:no|nope|sorry|oops|actually|not)\b.*\b(?:i mean|i meant|meant|i was asking about|i'm asking about)\b"
                         r"|^\s*(?:sorry|no),?\s+(?:i meant|i mean)\b|\bnot the\b.*\b(?:i meant|but)\b", re.I)
+# "what did they say", "what do they want", "how did he respond": a pronoun's words
+SPEAKS = re.compile(r"\b(?:they|them|he|she|it|their|his|her)\b\s+(?:\w+\s+)?(?:say|said|says|think|want|wants|argue|claim|respond|"
+                    r"reply|replied|make of|reckon|propose|ask|asking|demand|worried|view)\b|\b(?:say|said|argue|claim)\b\s+(?:they|he|she|it)\b",
+                    re.I)
 # a question of its own: a question word with its verb ("what is", "who led", "how many")
 ASKS = re.compile(r"\b(?:what|who|whom|whose|when|where|which|why|how)\b\s+(?:\w+\s+)?(?:is|are|was|were|does|do|did|will|would|can|"
                   r"could|should|has|have|had|led|said|says|say|means?|many|much)\b", re.I)
@@ -144,15 +150,14 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker]) ->
         topic = " ".join(content_words(re.sub(NOT_X, " ", question), speakers))
         return Resolution(FollowUp.CORRECTION, f"{prev.question} ({topic})", f"{topic} {prev_q}", (), t)
     if WHY.search(question) and len(own) <= 4:
-        return Resolution(FollowUp.WHY, f"{question} {prev.question}", f"{question} {prev_q}", (), t)
+        return Resolution(FollowUp.WHY, question, f"{question} {prev_q}", (), t, prev_q, prev.speakers[:1])
     if named and len(words(question)) <= 6 and not ASKS.search(question) and len(own) <= 2:
         rewritten = swap_parties(prev_q, prev.parties or prev.speakers[:1], named, speakers)
         return Resolution(FollowUp.PARTY, rewritten, rewritten, named, t)
     leaning = bool(PRONOUN.search(question)) or bool(LEAD.search(question))
-    if leaning and len(own) <= 4:
-        return Resolution(FollowUp.CONTINUE, question, f"{question} {prev_q}", (), t)
-    if len(own) <= 1 and not named:
-        return Resolution(FollowUp.CONTINUE, question, f"{question} {prev_q}", (), t)
+    if (leaning and len(own) <= 4) or (len(own) <= 1 and not named):
+        voices = (prev.parties or prev.speakers[:1]) if SPEAKS.search(question) and not named else ()
+        return Resolution(FollowUp.CONTINUE, question, f"{question} {prev_q}", (), t, prev_q, voices)
     return new
 
 

@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass
 
 from ..glossary import load_glossary
-from ..text import tokenize
+from ..text import FILLERS, tokenize
 from ..types import RouteKind
 from .rules import ABOUT, GREETING, RULES
 
@@ -68,7 +68,7 @@ def route(question: str, vocabulary: frozenset[str] = frozenset(), context: str 
     text = TAG.sub(" ", q)
     toks = set(tokenize(text)) | (set(tokenize(context)) if re.search(r"[A-Za-z]", text) else set())
     if vocabulary and not toks & DOMAIN:
-        known = {t for t in toks if load_glossary().equivalents(t) & vocabulary}
-        if not known or len(known) < max(1, len(toks) // 3):
+        known = {t for t in toks - FILLERS if load_glossary().equivalents(t) & vocabulary}
+        if not known:
             return Route(RouteKind.OFF_TOPIC, f"{MESSAGES[RouteKind.OFF_TOPIC]} {CAPABILITY}", "nothing in common with the documents")
     return Route(RouteKind.RETRIEVE)
