@@ -6,7 +6,7 @@ and the typed records of `assistant.types`:
     from assistant import open_assistant, Settings, Filters
 
     a = open_assistant(Settings.from_env())
-    ans = a.ask("What will Integrated Care Boards do?")
+    ans = a.ask("Who allocates Integrated Care Boards' money?")
     follow = a.ask("and the LGA?", history=[ans])          # earlier answers, oldest first
     hits = a.search("duty to collaborate", k=5, filters=Filters(speakers=("lga",)))
 

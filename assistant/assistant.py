@@ -1,7 +1,7 @@
 """Orchestration only: route → resolve the conversation → retrieve → weigh the evidence → answer or abstain.
 
     assistant = open_assistant(Settings.from_env())
-    first = assistant.ask("What will Integrated Care Boards do?")
+    first = assistant.ask("Who allocates Integrated Care Boards' money?")
     follow = assistant.ask("and the LGA?", history=[first])      # earlier answers, oldest first
     follow.to_dict()        # the `hcb ask --json` contract
 """
@@ -21,7 +21,7 @@ from .corpus.manifest import Corpus, load_corpus
 from .errors import IndexCorruptError, QuestionError
 from .glossary import load_glossary
 from .index.build import LoadedIndex, open_index
-from .index.embed import Embedder, make_embedder
+from .index.embed import Embedder, english_words, make_embedder
 from .retrieval.hybrid import HybridRetriever
 from .routing.router import CAPABILITY, route
 from .settings import Settings
@@ -42,7 +42,7 @@ def check_question(question, max_chars: int = 1000) -> str:
         raise QuestionError("that looks like binary data, not a question: type your question in words")
     q = question.strip()
     if not q:
-        raise QuestionError("the question is empty: type a question about the NHS reform documents")
+        raise QuestionError("the question is empty: type a question on the NHS reform documents")
     if len(q) > max_chars:
         raise QuestionError(f"the question is {len(q):,} characters; the limit is {max_chars:,}: shorten it")
     return q
@@ -70,7 +70,7 @@ class Assistant:
             index, {d.id: d.kind for d in corpus.documents}, self.speaker_kinds,
             candidates=r.candidates, rrf_k=r.rrf_k, dense_weight=r.dense_weight,
             lexical_weight=r.lexical_weight, sentence_weight=r.sentence_weight)
-        self.answering = AnswerContext.of(index, corpus, self.retriever.row, settings.answer)
+        self.answering = AnswerContext.of(index, corpus, self.retriever.row, settings.answer, english_words())
         self.vocabulary = self.answering.vocabulary
         self.glossary = load_glossary()
         self.depth = max(r.top_k, settings.answer.max_passages)
@@ -148,11 +148,21 @@ class Assistant:
         timings["weigh"] = (time.perf_counter() - t0) * 1000
         return Weighed(res, intent, rerank(hits, ev), ev)
 
-    def explain(self, question: str, history: list[HistoryItem] | None = None, filters: Filters = Filters()) -> dict:
-        """The evidence behind an answer: the resolved query, the candidates' probabilities, the abstention features."""
+    def explain(self, question: str, history: list[HistoryItem] | None = None, filters: Filters = Filters(),
+                top: int = 8) -> dict:
+        """The evidence behind an answer: how the turn was resolved, the most likely sentences with their
+        probabilities, and the abstention scorer's features, weights and score (`hcb ask --explain`)."""
         ans = self.ask(question, history, filters)
-        return {"retrieval_query": ans.retrieval_query, "behaviour": str(ans.behaviour), "reason": str(ans.reason),
-                "detail": ans.detail, "answerable": ans.explain, "models": self.answering.models.provenance}
+        w = self.weigh(question, history, filters)
+        cands = []
+        if w is not None:
+            ranked = sorted(zip(w.evidence.candidates, w.evidence.probabilities), key=lambda cp: -cp[1])[:top]
+            cands = [{"p": round(p, 4), "speaker": c.speaker, "text": c.text,
+                      "features": {k: round(v, 3) for k, v in c.features.items()}} for c, p in ranked]
+        return {"question": ans.question, "resolved_as": str(w.resolution.kind) if w else "", "retrieval_query": ans.retrieval_query,
+                "types": list(w.intent.types) if w else [], "behaviour": str(ans.behaviour), "reason": str(ans.reason),
+                "detail": ans.detail, "answerable": ans.explain, "candidates": cands,
+                "models": self.answering.models.provenance}
 
     def _retrieve(self, res: Resolution, filters: Filters, timings: dict) -> tuple[list[Hit], object, Intent]:
         t0 = time.perf_counter()

@@ -1,7 +1,7 @@
 """The domain glossary (`glossary.toml`): words that mean the same here, applied to search and evidence checks.
 
     >>> g = load_glossary()
-    >>> sorted(g.expansions("what happens to CCGs?"))[:3]
+    >>> sorted(g.expansions("the future of CCGs"))[:3]
     ['ccg', 'clinic', 'commiss']
     >>> g.covered("council", "local authorities will have a voice")
     True

@@ -52,10 +52,10 @@ class AnswerContext:
     speller: Speller
 
     @classmethod
-    def of(cls, index, corpus, row_of: dict[str, int], weights: AnswerWeights) -> "AnswerContext":
+    def of(cls, index, corpus, row_of: dict[str, int], weights: AnswerWeights, english=frozenset()) -> "AnswerContext":
         return cls(index, row_of, index.lexical.vocabulary(), corpus.speakers,
                    {s.id: s.kind for s in corpus.speakers.values()}, {d.id: d for d in corpus.documents}, weights,
-                   load_glossary(), load_models(), Speller.of_chunks(index.chunks))
+                   load_glossary(), load_models(), Speller.of_chunks(index.chunks, english))
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,8 @@ class Evidence:
 
 def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext, context: str = "") -> Evidence:
     focus = Focus.of(intent.question, ctx.speller, ctx.index.idf, context)
-    cands = candidates(intent, focus, qvec, hits, ctx.index, ctx.glossary, ctx.row_of, ctx.weights.max_passages)
+    cands = candidates(intent, focus, qvec, hits, ctx.index, ctx.glossary, ctx.row_of, ctx.weights.max_passages,
+                       {d: doc.title for d, doc in ctx.docs.items()})
     probs = [ctx.models.sentence.probability(c.features) for c in cands]
     feats = answerability_features(intent, focus, cands, probs, ctx.vocabulary, ctx.glossary, ctx.speakers)
     return Evidence(cands, probs, feats, ctx.models.answerable.probability(feats))

@@ -13,6 +13,7 @@ who says it, where it sits.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -25,7 +26,8 @@ from .qtypes import BY_NAME
 from .spelling import Speller
 
 SENTENCE_FEATURES = ("cos", "cos_gap", "cos_rank", "cos_passage", "neighbour_cos", "prior", "fused", "focus", "focus_gap",
-                     "focus_rank", "focus_passage", "pairs", "form_q", "type_hit", "type_miss", "party_hit", "party_other",
+                     "focus_rank", "focus_passage", "pairs", "form_q", "type_hit", "type_miss", "form_topic", "form_cos",
+                     "party_hit", "party_other",
                      "short", "item", "colon", "first", "definition")
 CONTEXT_WEIGHT = 0.3   # an earlier turn's topic word counts this much of a word of the question itself
 FORMS = ("date", "number", "money", "who", "definition", "reason")   # types whose evidence has a form
@@ -84,7 +86,7 @@ class Candidate:
 
 def has_new_form(qtype, text: str, question: str) -> bool:
     """The text has the form this question type wants (a date, a figure, a name…), one the question does not
-    already contain: "who led the Greenwood debate?" is answered by a name other than Greenwood."""
+    already contain: a "who" question naming one MP is answered by another name."""
     rx = qtype.evidence
     if rx is None:
         return False
@@ -92,6 +94,15 @@ def has_new_form(qtype, text: str, question: str) -> bool:
         return bool(rx.search(text))
     q = question.lower()
     return any(m.group(0).lower() not in q for m in rx.finditer(text))
+
+
+def is_label(text: str) -> bool:
+    """A line of capitalised words only ("Department of Health and Social Care", "More details") is a label,
+    a heading or a signature: not a statement to quote (a line with a figure or date is kept: "16,019 signatures")."""
+    ws = [w for w in words(text) if w not in ("of", "and", "the", "for", "on", "in", "to", "a")]
+    caps = re.findall(r"[A-Za-z][\w’'-]*", text)
+    return bool(ws) and not any(ch.isdigit() for ch in text) and all(w[0].isupper() for w in caps
+                                                                       if w.lower() not in ("of", "and", "the", "for", "on", "in", "to", "a"))
 
 
 def form_hits(intent: Intent, text: str) -> tuple[float, float]:
@@ -104,9 +115,11 @@ def form_hits(intent: Intent, text: str) -> tuple[float, float]:
 
 
 def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glossary: Glossary, row_of: dict[str, int],
-               max_passages: int = 6) -> list[Candidate]:
-    """Every sentence of the top passages with its features, in passage order."""
-    named = set(intent.words_of or intent.parties)
+               max_passages: int = 6, titles: dict[str, str] | None = None) -> list[Candidate]:
+    """Every sentence of the top passages with its features, in passage order. A passage's context for
+    `focus_passage` is its document's title, its section and its text (as the index holds it)."""
+    titles = titles or {}
+    named = set(intent.words_of)     # whose own words were asked for (naming a party as a subject is not that)
     top_score = max((h.score for h in hits[:max_passages]), default=1.0) or 1.0
     out: list[Candidate] = []
     for h_i, hit in enumerate(hits[:max_passages]):
@@ -114,9 +127,11 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
         r = row_of[c.id]
         first = int(index.sentence_offsets[r])
         sims = index.sentence_vectors[first:first + len(c.sentences)] @ qvec
-        focus_p = focus.coverage(set(tokenize(c.section + " " + c.text)), glossary)
+        focus_p = focus.coverage(set(tokenize(" ".join((titles.get(c.doc_id, ""), c.section, c.text)))), glossary)
         for j, (a, b) in enumerate(c.sentences):
             text = c.text[a:b]
+            if is_label(text):
+                continue
             line_start = c.text.rfind("\n", 0, a) + 1
             is_item = bool(LIST_MARK.match(c.text[line_start:a + 1]))
             type_hit, type_miss = form_hits(intent, text)
@@ -150,6 +165,9 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
                 x.features[f"{name}_rank"] = 1.0 / (1 + values.index(x.features[name]))
         for x in out:
             x.features["form_q"] = wants_form
+            # the asked-for form in a sentence that is about the question: "when" wants the dated line on the topic
+            x.features["form_topic"] = x.features["type_hit"] * x.features["focus_passage"]
+            x.features["form_cos"] = x.features["type_hit"] * x.features["cos"]
     return out
 
 

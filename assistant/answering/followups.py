@@ -1,8 +1,8 @@
 r"""Conversations: each turn resolved against the earlier turns' questions *and answers*.
 
-    "who said that?" / "source?"     answered from the last answer's citations
-    "and the LGA?" / "what about X?" the last question asked again, for that party
-    "no, I meant the LGA"            the correction replaces the party (or topic) it names
+    "whose words?" / "source?"       answered from the last answer's citations
+    "and Pulse?" / "what about X?"   the last question asked again, for that party
+    "no, Care England I mean"        the correction replaces the party (or topic) it names
     "why?" / "why not?"              the reasons around the last answer's claim
     "when was that?" (short, leaning) searched together with the last question
     anything self-contained          a new topic: not merged with the old one
@@ -10,9 +10,9 @@ r"""Conversations: each turn resolved against the earlier turns' questions *and 
 A declined turn never becomes the topic; an abstained one still can. Pure: question and history in,
 a `Resolution` out.
 
-    >>> r = resolve("and the LGA?", [Past("What did the Government say about councils?", ("dhsc",))], SPEAKERS_EXAMPLE)
+    >>> r = resolve("and the LGA?", [Past("Government's view on councils' role?", ("dhsc",))], SPEAKERS_EXAMPLE)
     >>> str(r.kind), r.question, r.parties
-    ('party', 'What did the LGA say about councils?', ('lga',))
+    ('party', "LGA's view on councils' role?", ('lga',))
 """
 
 from __future__ import annotations
@@ -66,7 +66,7 @@ PRONOUN = re.compile(r"\b(?:it|its|they|them|their|theirs|that|this|those|these|
 LEAD = re.compile(r"^\s*(?:and|but|also|so|then|ok|okay|right|plus|&)\b|^\s*(?:what|how) about\b|^\s*what of\b", re.I)
 WHO_SAID = re.compile(r"^\s*(?:so\s+|and\s+|ok\s+)?(?:who|which (?:one|party|side|organisation|group|body|person))\s+"
                       r"(?:said|says|say|wrote|writes|argued|argues|claimed|claims|made|is|was|'s|’s)\s+(?:that|this|it|so|those)\b"
-                      r"|^\s*whose (?:words|view|quote|claim|point|line) (?:is|was) (?:that|this)\b|^\s*who(?:'s| is) (?:that|this) from\b"
+                      r"|^\s*whose (?:words|views?|quotes?|claims?|points?|lines?) (?:is|was|are|were) (?:that|this|those|these)\b|^\s*who(?:'s| is) (?:that|this) from\b"
                       r"|^\s*who said\s*\??\s*$", re.I)
 SOURCE = re.compile(r"^\s*(?:source|sources|ref|reference|citation|link)s?\b(?:\s*[?,.!]?\s*(?:and|&|\+)?\s*(?:the\s+)?(?:date|author|who|when|pls|please)\b)*\s*\??\s*$|\bwhere (?:does|did|do) (?:it|they|that|this) say\b"
                     r"|\bwhere(?:'s| is| was) (?:that|this) from\b|\bwhat(?:'s| is) (?:the|your) source\b|\bwhich (?:document|article|page)\b.*\b(?:that|this|it)\b",
@@ -107,7 +107,7 @@ def answered_index(history: list[Past]) -> int | None:
 
 
 def swap_parties(question: str, old: tuple[str, ...], new: tuple[str, ...], speakers: dict[str, Speaker]) -> str:
-    """The question with the old voices' names replaced by the new voice's label; appended if none is named."""
+    """The question with the earlier voices' names replaced by the new voice's label; appended if none is named."""
     if not new:
         return question
     name = speakers[new[0]].aliases[0] if speakers[new[0]].aliases else speakers[new[0]].label

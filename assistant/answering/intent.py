@@ -2,7 +2,7 @@
 
 Pure: a question and the corpus's speakers in, an `Intent` out.
 
-    intent = read_intent("What did the LGA say about place?", corpus.speakers)
+    intent = read_intent("In the LGA's words, why does place matter?", corpus.speakers)
     intent.words_of        # ('lga',): the question wants the LGA's own words
 """
 

@@ -68,6 +68,10 @@ def completion(cands: list[Candidate], best: Candidate, wants_list: bool, budget
     return before, after
 
 
+def form_wanted(intent: Intent) -> bool:
+    return any(t in ("date", "number", "money", "who") for t in intent.types)
+
+
 def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: dict[str, str],
            w: AnswerWeights = AnswerWeights()) -> list[Pick]:
     """The statements of the answer, in reading order: the answer's block first, then the other sides."""
@@ -81,6 +85,10 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
         if theirs and prob[id(theirs[0])] >= w.side_min:
             pool = theirs + [c for c in order if c.speaker not in intent.words_of]
     best = pool[0]
+    if form_wanted(intent):   # answer first: the likeliest sentence that has the asked-for date, figure or name
+        formed = [c for c in pool if c.features.get("type_hit", 0.0) > 0 and prob[id(c)] >= w.form_ratio * prob[id(best)]]
+        if formed:
+            best = formed[0]
     p_best = prob[id(best)]
     before, after = completion(cands, best, "list" in intent.types, w.list_budget)
     picks: list[Pick] = [Pick(c, Role.LIST_ITEM if c.is_item else Role.CONTEXT, prob[id(c)]) for c in before]
@@ -102,7 +110,7 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
         return True
 
     answer_kind = kinds.get(best.speaker, "")
-    for c in pool[1:]:   # then the next most likely, while they fit: a long one is skipped, not the rest
+    for c in pool:   # then the next most likely, while they fit: a long one is skipped, not the rest
         p = prob[id(c)]
         if p < max(w.keep_min, w.keep_ratio * p_best):
             break
@@ -119,8 +127,9 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
 
 
 def arrange(picks: list[Pick], kinds: dict[str, str]) -> list[Pick]:
-    """Reading order: the answer's speaker first (its statements in passage order), then each other voice,
-    grouped by speaker, kinds of voice in the fixed order of KINDS."""
+    """Reading order: the answer's speaker first — what must come before the answer (the sentence naming a
+    quoted speaker, a list's introduction), the answer, then the rest in the order they were chosen — then
+    each other voice, grouped by speaker, kinds of voice in the fixed order of KINDS."""
     if not picks:
         return []
     lead = next(p for p in picks if p.role == Role.ANSWER).candidate.speaker
@@ -128,16 +137,5 @@ def arrange(picks: list[Pick], kinds: dict[str, str]) -> list[Pick]:
                                key=lambda s: (KINDS.index(kinds[s]) if kinds.get(s) in KINDS else len(KINDS), s))
     out = []
     for s in speakers:
-        mine = [p for p in picks if p.candidate.speaker == s]
-        if s == lead:   # the answer, with what completes it around it, before the speaker's other statements
-            head = [p for p in mine if p.role != Role.ANSWER and p.candidate.chunk_id == _answer(picks).chunk_id
-                    and abs(p.candidate.position - _answer(picks).position) <= 12 and p.role != Role.SIDE]
-            block = sorted(head + [p for p in mine if p.role == Role.ANSWER], key=lambda p: p.candidate.position)
-            out += block + [p for p in mine if p not in block]
-        else:
-            out += sorted(mine, key=lambda p: (p.candidate.chunk_id, p.candidate.position))
+        out += [p for p in picks if p.candidate.speaker == s]
     return out
-
-
-def _answer(picks: list[Pick]) -> Candidate:
-    return next(p for p in picks if p.role == Role.ANSWER).candidate

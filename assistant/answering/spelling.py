@@ -1,6 +1,6 @@
 """Misspelt question words mapped to the corpus's own words ("goverment" → "government"), so search and the
-evidence checks see what was meant. Only words of five letters or more that the corpus does not use are
-corrected, and only to a close match (difflib ratio ≥ 0.85).
+evidence checks see what was meant. Only words of five letters or more that neither the corpus nor the English
+dictionary given uses are corrected, and only to a close match (difflib ratio ≥ 0.85).
 
     >>> s = Speller(["government", "parliament", "hewitt"])
     >>> s.correct("goverment"), s.correct("parliment"), s.correct("care")
@@ -20,9 +20,9 @@ from ..text import words
 
 
 class Speller:
-    def __init__(self, vocabulary):
+    def __init__(self, vocabulary, english=frozenset()):
         self.words = sorted(set(vocabulary))
-        self._known = set(self.words)
+        self._known = set(self.words) | set(english)     # a real English word is never "corrected"
         self.correct = lru_cache(maxsize=8192)(self._correct)
 
     def _correct(self, word: str) -> str:
@@ -41,5 +41,5 @@ class Speller:
         return re.sub(r"[A-Za-z]{5,}", lambda m: self.correct(m.group(0)) if m.group(0).lower() not in self._known else m.group(0), text)
 
     @classmethod
-    def of_chunks(cls, chunks) -> "Speller":
-        return cls(w for c in chunks for w in words(c.text))
+    def of_chunks(cls, chunks, english=frozenset()) -> "Speller":
+        return cls((w for c in chunks for w in words(c.text)), english)

@@ -8,6 +8,8 @@ so the decision is a calibrated score over named, interpretable features:
     focus_top     the share of the question's topic words the best sentence holds
     focus_form    the most of them a likely sentence with the asked-for form holds
     oov           share of the topic words (IDF-weighted) the corpus never uses, even by a glossary equivalent
+    missing_known the rarest topic word the corpus does use but no likely sentence holds (its IDF, scaled to 1):
+                  the question is about something the documents name, just not here
     unvoiced      the question asks what someone said, and that someone is not one of the documents' voices
     new_name      a "who" question, and the likely sentences name someone the question does not (0.5: not "who")
     form_q, who_q, comparison_q   what kind of question it is (each kind has its own base rate)
@@ -29,8 +31,8 @@ from .intent import Intent
 from .patterns import NAME_RX
 from .qtypes import BY_NAME
 
-ANSWERABLE_FEATURES = ("best_p", "best_p_form", "focus_top", "focus_form", "oov", "unvoiced", "new_name", "form_q",
-                       "who_q", "comparison_q", "terms", "cos")
+ANSWERABLE_FEATURES = ("best_p", "best_p_form", "focus_top", "focus_form", "oov", "missing_known", "unvoiced", "new_name",
+                       "form_q", "who_q", "comparison_q", "terms", "cos")
 FORM_TYPES = ("date", "number", "money")
 
 
@@ -57,13 +59,18 @@ def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate],
     else:
         best_p_form, focus_form = best_p, focus_top
     total = sum(focus.weights.values()) or 1.0
-    oov = sum(w for t, w in focus.weights.items() if not glossary.equivalents(t) & vocabulary) / total
+    known = {t: w for t, w in focus.weights.items() if glossary.equivalents(t) & vocabulary}
+    oov = sum(w for t, w in focus.weights.items() if t not in known) / total
+    likely = set().union(*(set(tokenize(cands[i].text)) for i in order[:3])) if order else set()
+    top_idf = max(focus.weights.values(), default=1.0) or 1.0
+    missing_known = max((w for t, w in known.items() if not glossary.equivalents(t) & likely), default=0.0) / top_idf
     new_name = 0.5
     if "who" in intent.types:
         q = intent.question.lower()
         new_name = float(any(m.group(0).lower() not in q for i in order[:3] for m in NAME_RX.finditer(cands[i].text)))
     return {
         "best_p": best_p, "best_p_form": best_p_form, "focus_top": focus_top, "focus_form": focus_form, "oov": oov,
+        "missing_known": missing_known,
         "unvoiced": float(unvoiced(intent, speakers)), "new_name": new_name, "form_q": float(bool(wanted)),
         "who_q": float("who" in intent.types), "comparison_q": float("comparison" in intent.types),
         "terms": min(len(focus.weights), 8) / 8, "cos": max((c.features["cos"] for c in cands), default=0.0),

@@ -15,6 +15,7 @@ from ..types import Filters
 from .corpus import corpus_app
 from .eval import eval_app
 from .feedback import feedback_app
+from .chat import chat_cmd, print_answer, print_explain
 from .progress import embedding_progress
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cited, attributed answers about England's 2021–22 NHS reforms.")
@@ -23,6 +24,7 @@ app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(feedback_app, name="feedback")
+app.command("chat")(chat_cmd)
 
 
 def _settings(**overrides) -> Settings:
@@ -84,24 +86,24 @@ def search_cmd(query: str, k: int = typer.Option(5, "-k", help="How many passage
 
 @app.command("ask")
 def ask_cmd(question: str, as_json: bool = typer.Option(False, "--json", help="Print the machine-readable answer."),
+            explain: bool = typer.Option(False, "--explain", help="Also print the evidence: likely sentences, the abstention features and weights."),
             kind: Optional[list[str]] = typer.Option(None), speaker: Optional[list[str]] = typer.Option(None),
             doc: Optional[list[str]] = typer.Option(None)):
     """Answer a question with cited, attributed sentences from the documents."""
     s = _settings()
     check_question(question, s.max_question_chars)   # a bad question fails fast, before loading anything
     a = open_assistant(s)
-    ans = a.ask(question, filters=_filters(kind, speaker, doc))
+    filters = _filters(kind, speaker, doc)
+    ans = a.ask(question, filters=filters)
     if as_json:
-        typer.echo(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2))
+        out = ans.to_dict()
+        if explain:
+            out["explain"] = a.explain(question, filters=filters)
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    typer.echo(ans.text)
-    if ans.citations:
-        typer.echo("\nSources:")
-        for c in ans.citations:
-            d = c.to_dict()
-            where = f", p. {d['page']}" if d["page"] else ""
-            typer.echo(f"[{c.n}] {d['title']} — {d['publisher']}, {d['date']}{where}; {d['speaker']}"
-                       f"{' › ' + d['section'] if d['section'] else ''}{' <' + d['url'] + '>' if d['url'] else ''}")
+    print_answer(ans)
+    if explain:
+        print_explain(a.explain(question, filters=filters))
 
 
 @app.command("bench")

@@ -95,7 +95,7 @@ def row_problems(q: dict) -> list[str]:
                    f"not {q['expected_behaviour']!r}")
     for f in ("gold_sources", "gold_quotes", "answer_facts"):
         if not _is_str_list(q[f]):
-            out.append(f"{f} must be a list of strings")
+            out.append(f"{f} must be a JSON array of strings")
     if "notes" in q and not isinstance(q["notes"], str):
         out.append("notes must be a string")
     return out
@@ -187,7 +187,7 @@ def _fill(q: dict, where: str, default_id: str, warn) -> dict:
     for f in ("gold_sources", "gold_quotes", "answer_facts"):
         v = q.get(f, [])
         if not _is_str_list(v):
-            warn(f"{where}{f} is not a list of strings: ignored")
+            warn(f"{where}{f} is not a JSON array of strings: ignored")
             v = []
         row[f] = v
     row.setdefault("split", "all")

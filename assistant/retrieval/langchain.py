@@ -30,7 +30,7 @@ class HcbRetriever(BaseRetriever):
     """Hybrid (dense + BM25, RRF) retrieval over the hcb index.
 
     >>> retriever = HcbRetriever(assistant=open_assistant(settings), k=5)
-    >>> retriever.invoke("What will Integrated Care Boards do?")
+    >>> retriever.invoke("Who allocates Integrated Care Boards' money?")
     """
 
     assistant: Any
