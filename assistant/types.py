@@ -65,7 +65,6 @@ class Reason(StrEnum):
 
     ANSWERED = "answered"
     NOT_COVERED = "not_covered"            # the evidence does not hold what was asked
-    NOTHING_TO_REFER_TO = "nothing_to_refer_to"   # "who said that?" with no earlier answer
     ABOUT = "about"
     OPINION = "opinion"
     INVENT = "invent"

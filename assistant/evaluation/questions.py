@@ -101,6 +101,16 @@ def row_problems(q: dict) -> list[str]:
     return out
 
 
+def read_text(path: Path) -> str:
+    """A question file's text, or an EvalFileError that says what to do."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (FileNotFoundError, IsADirectoryError):
+        raise EvalFileError(f"no question file at {path}: check the path") from None
+    except UnicodeDecodeError:
+        raise EvalFileError(f"{path} is not UTF-8 text: save it as UTF-8 JSONL") from None
+
+
 def load_questions(path: Path, corpus=None) -> tuple[list[dict], list[Problem]]:
     """Valid rows and every problem found, with line numbers; never raises on a bad row.
 
@@ -108,12 +118,7 @@ def load_questions(path: Path, corpus=None) -> tuple[list[dict], list[Problem]]:
     quotes occur in the corpus and in the documents named by gold_sources.
     Rows marked `"retired": true` are skipped without a problem.
     """
-    try:
-        raw = Path(path).read_text(encoding="utf-8")
-    except (FileNotFoundError, IsADirectoryError):
-        raise EvalFileError(f"no question file at {path}: check the path") from None
-    except UnicodeDecodeError:
-        raise EvalFileError(f"{path} is not UTF-8 text: save it as UTF-8 JSONL") from None
+    raw = read_text(path)
     ci = _CorpusIndex(corpus) if corpus is not None else None
     rows, problems, seen = [], [], {}
     for n, line in enumerate(raw.splitlines(), 1):
@@ -196,12 +201,7 @@ def _fill(q: dict, where: str, default_id: str, warn) -> dict:
 
 def read_eval_file(path: Path, corpus=None, seeds_dir: Path | None = None) -> EvalSet:
     """Every row that has a question, ready to evaluate; see the module docstring."""
-    try:
-        raw = Path(path).read_text(encoding="utf-8")
-    except (FileNotFoundError, IsADirectoryError):
-        raise EvalFileError(f"no question file at {path}: check the path") from None
-    except UnicodeDecodeError:
-        raise EvalFileError(f"{path} is not UTF-8 text: save it as UTF-8 JSONL") from None
+    raw = read_text(path)
     texts = []
     if corpus is not None:
         texts = [normalise(strip_markup(d.text)) for d in corpus.available]
