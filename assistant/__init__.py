@@ -23,12 +23,13 @@ from .index.build import build as build_index
 from .index.build import status as index_status
 from .index.embed import make_embedder, set_offline_env
 from .ingest.operations import ChangeReport, DocumentRow, add_document, fetch_documents, list_documents, remove_document
+from .retrieval.filters import check_filters
 from .settings import Settings
 from .types import Answer, Behaviour, Chunk, Citation, Document, Filters, Hit, Note, RouteKind, Speaker, Turn
 
 __all__ = [
     # answering
-    "open_assistant", "Assistant", "check_question", "history_of", "Settings", "Filters", "Turn",
+    "open_assistant", "Assistant", "check_question", "check_filters", "history_of", "Settings", "Filters", "Turn",
     # records and enums
     "Answer", "Citation", "Hit", "Chunk", "Document", "Speaker", "Behaviour", "RouteKind", "Note",
     # operators: index and corpus
