@@ -50,10 +50,7 @@ def writer_lock(folder: Path, what: str, timeout: float,
     try:
         folder.mkdir(parents=True, exist_ok=True)
         lock.acquire(timeout=0)
-    except OSError as e:   # a read-only mount, another user's folder
-        raise HcbError(f"cannot lock {folder} for writing ({e.strerror or e}): make it writable by this user, "
-                       "or set HCB_INDEX_DIR / HCB_CORPUS_DIR to a folder that is") from None
-    except Timeout:
+    except Timeout:   # first: filelock's Timeout is an OSError too
         who = holder(folder) or "another hcb command"
         if timeout > 0:
             if on_wait:
@@ -66,6 +63,9 @@ def writer_lock(folder: Path, what: str, timeout: float,
         else:
             raise BusyError(f"{folder} is being changed by {who}: let it finish and try again "
                             "(HCB_LOCK_TIMEOUT=0 means: do not wait)") from None
+    except OSError as e:   # a read-only mount, another user's folder
+        raise HcbError(f"cannot lock {folder} for writing ({e.strerror or e}): make it writable by this user, "
+                       "or set HCB_INDEX_DIR / HCB_CORPUS_DIR to a folder that is") from None
     try:
         info = {"what": what, "pid": os.getpid(), "since": time.time()}
         (folder / HOLDER_NAME).write_text(json.dumps(info), encoding="utf-8")
