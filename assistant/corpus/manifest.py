@@ -115,7 +115,7 @@ def load_corpus(corpus_dir: Path, root: Path | None = None) -> Corpus:
             raise CorpusError(f"speaker {sid!r} must be a table [speakers.{sid}]: fix corpus/manifest.toml")
         _check_text_fields(s, SPEAKER_TEXT_FIELDS, f"speaker {sid!r}")
         if not isinstance(s.get("aliases", []), list) or not all(isinstance(a, str) for a in s.get("aliases", [])):
-            raise CorpusError(f"speaker {sid!r}: aliases must be a list of names in quotes: fix corpus/manifest.toml")
+            raise CorpusError(f"speaker {sid!r}: aliases must be names in quotes inside [ ]: fix corpus/manifest.toml")
         missing = [f for f in REQUIRED_SPEAKER_FIELDS if not s.get(f)]
         if missing:
             raise CorpusError(f"speaker {sid!r} lacks {', '.join(missing)}: add them in corpus/manifest.toml")

@@ -207,7 +207,7 @@ class VectorStore:
                 return [f"the vector store holds {n} passages, not {len(ids)}"]
             stored = set(self.ids())
             if stored != set(ids):
-                return [f"the vector store's passages differ from the index's ({len(set(ids) - stored)} missing)"]
+                return [f"the vector store's passage ids do not match chunks.jsonl ({len(set(ids) - stored)} missing)"]
             rows = sorted(set(np.linspace(0, len(ids) - 1, min(sample, len(ids))).astype(int).tolist())) if ids else []
             got = self._c.get(ids=[ids[r] for r in rows], include=["embeddings"])
         except Exception as e:  # a damaged store raises chromadb's internal errors

@@ -9,7 +9,8 @@ import subprocess
 
 import pytest
 
-from .._support import CITATION_KEYS, CONTRACT_KEYS, ROOT, assert_one_line_error, copy_corpus, edit_file, hcb, require
+from .._support import (CITATION_KEYS, CONTRACT_KEYS, CORPUS_DIR, HCB, ROOT, assert_one_line_error, copy_corpus, edit_file, hcb,
+                       require)
 
 
 def assert_contract(d: dict, question: str):
