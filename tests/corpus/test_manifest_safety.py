@@ -57,7 +57,7 @@ def test_remove_refuses_a_file_outside_the_corpus(box, tmp_path):
 
 def test_fetch_refuses_an_id_that_is_a_path(box, tmp_path):
     corpus_dir, _ = box
-    edit_entry(corpus_dir, "white-paper", id="../../x")
+    edit_entry(corpus_dir, "white-paper", id="../../x", url="http://docs.example/x.html")
     before = tree(tmp_path, corpus_dir)
     html = "<html><body><main><h1>T</h1><p>" + "Integrated care boards will commission services. " * 20 + "</p></main></body></html>"
     client = httpx.Client(transport=httpx.MockTransport(
