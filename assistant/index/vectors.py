@@ -143,8 +143,9 @@ def sqlite_problem(path: Path) -> str:
 class VectorStore:
     """One Chroma collection of passage vectors with their metadata."""
 
-    def __init__(self, collection):
+    def __init__(self, collection, url: str = ""):
         self._c = collection
+        self._url = url
 
     @classmethod
     def create(cls, name: str, path: Path | None = None, url: str = "") -> "VectorStore":
@@ -155,13 +156,13 @@ class VectorStore:
             pass
         col = client.create_collection(name, embedding_function=_NoEmbedding(),
                                        configuration={"hnsw": {"space": "cosine"}})
-        return cls(col)
+        return cls(col, url)
 
     @classmethod
     def open(cls, name: str, path: Path | None = None, url: str = "") -> "VectorStore":
         try:
             client = _client(path, url)
-            return cls(client.get_collection(name, embedding_function=_NoEmbedding()))
+            return cls(client.get_collection(name, embedding_function=_NoEmbedding()), url)
         except (StoreUnavailableError, IndexCorruptError):
             raise
         except Exception as e:
@@ -184,12 +185,22 @@ class VectorStore:
         return self._c.count()
 
     def query(self, vector, k: int, where: dict | None = None) -> list[tuple[str, float]]:
-        """(chunk id, cosine similarity), best first."""
-        k = min(k, self.count())
-        if k <= 0:
-            return []
-        res = self._c.query(query_embeddings=[list(map(float, vector))], n_results=k, where=where or None,
-                            include=["distances"])
+        """(chunk id, cosine similarity), best first.
+
+        In server mode a server that went away mid-session is a StoreUnavailableError (the web chat
+        and the CLI turn it into a message); the next query after it returns works again.
+        """
+        try:
+            k = min(k, self.count())
+            if k <= 0:
+                return []
+            res = self._c.query(query_embeddings=[list(map(float, vector))], n_results=k, where=where or None,
+                                include=["distances"])
+        except Exception as e:
+            if not self._url:
+                raise
+            raise StoreUnavailableError(f"the document store (the Chroma server at {self._url}) is not reachable "
+                                        f"({type(e).__name__}); try again shortly") from None
         return [(i, 1.0 - float(d)) for i, d in zip(res["ids"][0], res["distances"][0])]
 
     def ids(self) -> list[str]:

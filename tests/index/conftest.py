@@ -14,15 +14,26 @@ from .._support import free_port, require
 
 
 class ServerURL(str):
-    """The server's address; `.stop()` stops it (a test of an outage)."""
+    """The address of a `chroma run` server; `.stop()` and `.start()` it for outage tests (same data, same port)."""
 
-    def __new__(cls, url: str, proc: subprocess.Popen):
+    def __new__(cls, url: str, args: list[str], folder: Path):
         self = super().__new__(cls, url)
-        self.proc = proc
+        self.args, self.folder, self.proc = args, folder, None
         return self
 
+    def start(self) -> None:
+        with (self.folder / "chroma.log").open("ab") as log:
+            self.proc = subprocess.Popen(self.args, stdout=log, stderr=subprocess.STDOUT, cwd=self.folder)
+        up, deadline = False, time.monotonic() + 60
+        while not up and self.proc.poll() is None and time.monotonic() < deadline:
+            try:
+                up = httpx.get(f"{self}/api/v2/heartbeat", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        require(up, f"`chroma run` did not start: {(self.folder / 'chroma.log').read_text(errors='replace')[-500:]}")
+
     def stop(self) -> None:
-        if self.proc.poll() is None:
+        if self.proc is not None and self.proc.poll() is None:
             self.proc.terminate()
             try:
                 self.proc.wait(timeout=20)
@@ -36,20 +47,10 @@ def chroma_server(tmp_path):
     exe = Path(sys.executable).parent / "chroma"
     require(exe.exists(), f"{exe} not installed (pip install chromadb)")
     port = free_port()
-    log = (tmp_path / "chroma.log").open("wb")
-    proc = subprocess.Popen([str(exe), "run", "--path", str(tmp_path / "chroma-data"), "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
-    url = f"http://127.0.0.1:{port}"
+    server = ServerURL(f"http://127.0.0.1:{port}",
+                       [str(exe), "run", "--path", str(tmp_path / "chroma-data"), "--port", str(port)], tmp_path)
     try:
-        up, deadline = False, time.monotonic() + 60
-        while not up and proc.poll() is None and time.monotonic() < deadline:
-            try:
-                up = httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        log.flush()
-        require(up, f"`chroma run` did not start: {(tmp_path / 'chroma.log').read_text(errors='replace')[-500:]}")
-        yield ServerURL(url, proc)
+        server.start()
+        yield server
     finally:
-        ServerURL(url, proc).stop()
-        log.close()
+        server.stop()

@@ -210,6 +210,24 @@ def test_a_stopped_chroma_server_is_reported_by_status(tmp_path, chroma_server):
     assert out.startswith("unreachable:")
 
 
+@pytest.mark.slow
+@pytest.mark.server
+def test_a_server_outage_mid_session_is_a_store_error_and_recovers(tmp_path, chroma_server):
+    """Before: the raw connection error escaped `ask` (the web chat stayed on "Searching the documents…")."""
+    from assistant import open_assistant
+    from assistant.errors import StoreUnavailableError
+
+    index_dir = tmp_path / "index"
+    build(load_corpus(ROOT / "corpus"), index_dir, FakeEmbedder(), chroma_url=chroma_server)
+    a = open_assistant(fake_settings_for(index_dir, chroma_url=chroma_server), FakeEmbedder())
+    assert a.ask(QUESTION).citations
+    chroma_server.stop()
+    with pytest.raises(StoreUnavailableError, match="not reachable.*try again shortly"):
+        a.ask(QUESTION)
+    chroma_server.start()
+    assert a.ask(QUESTION).citations, "the same assistant answers again once the server is back"
+
+
 # ---------------------------------------------------------------- a read-only index
 
 @pytest.fixture
