@@ -23,13 +23,14 @@ from .index.build import build as build_index
 from .index.build import status as index_status
 from .index.embed import make_embedder, set_offline_env
 from .ingest.operations import ChangeReport, DocumentRow, add_document, fetch_documents, list_documents, remove_document
+from .retrieval.filters import check_filters
 from .settings import Settings
 from .types import (Answer, Behaviour, Chunk, Citation, Document, Filters, Hit, Note, Reason, Role, RouteKind, Speaker,
                     Statement)
 
 __all__ = [
     # answering
-    "open_assistant", "Assistant", "check_question", "Settings", "Filters",
+    "open_assistant", "Assistant", "check_question", "check_filters", "Settings", "Filters",
     # records and enums
     "Answer", "Statement", "Citation", "Hit", "Chunk", "Document", "Speaker", "Behaviour", "Role", "Reason", "RouteKind",
     "Note",

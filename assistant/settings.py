@@ -78,6 +78,7 @@ class Settings:
     chroma_url: str = ""          # empty: embedded PersistentClient under index_dir
     embedder: str = "minilm"      # "minilm" (real model) or "fake" (tests only)
     max_question_chars: int = 1000
+    lock_timeout: float = 300.0   # seconds a command waits for another that is changing the index or corpus
     seeds_dir: Path = ROOT.parent / "shared" / "seeds"   # the original pages, for gold quotes copied from them
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerWeights = field(default_factory=AnswerWeights)

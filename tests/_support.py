@@ -7,8 +7,11 @@ The package `__init__.py` next to this file keeps test module names unique
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shutil
+import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -73,6 +76,33 @@ def drop_document(corpus_dir: Path, doc_id: str) -> None:
     assert len(keep) == len(parts) - 1, f"document {doc_id!r} not found in the manifest"
     manifest.write_text("\n[[documents]]\n".join(keep), encoding="utf-8")
     (corpus_dir / f"{doc_id}.md").unlink()
+
+
+def hcb(*args, index_dir, embedder: str | None = "fake", corpus_dir=CORPUS_DIR, timeout: float = 180, **env_extra):
+    """`hcb ARGS` as a user runs it: a subprocess with only the HCB_* settings given here (plus `env_extra`)."""
+    require(HCB.exists(), f"{HCB} not installed (pip install -e .)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HCB_")}
+    env.update(HCB_INDEX_DIR=str(index_dir), HCB_CORPUS_DIR=str(corpus_dir), HCB_DATA_DIR=str(Path(index_dir) / "data"))
+    if embedder:
+        env["HCB_EMBEDDER"] = embedder
+    env.update(env_extra)
+    return subprocess.run([str(HCB), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def assert_one_line_error(p, *needles: str):
+    assert p.returncode != 0, p.stdout
+    assert "Traceback" not in p.stderr + p.stdout, p.stderr
+    lines = [x for x in p.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1, p.stderr
+    assert lines[0].startswith("error: ")
+    for n in needles:
+        assert n in lines[0], (n, lines[0])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
 
 
 def fake_settings_for(index_dir: Path, corpus_dir: Path = CORPUS_DIR, **kw) -> Settings:

@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -22,7 +21,7 @@ from assistant.index.build import build, open_index, status
 from assistant.corpus.manifest import load_corpus
 from assistant import open_assistant
 
-from .._support import ROOT, CountingEmbedder, copy_corpus, drop_document, edit_file, fake_settings_for, require
+from .._support import ROOT, CountingEmbedder, copy_corpus, drop_document, edit_file, fake_settings_for, free_port
 
 CHANGED_OLD = "Staff and patients have also adopted new technologies to deliver better care."
 CHANGED_NEW = "Staff and patients have also adopted new digital tools to deliver better care."
@@ -317,41 +316,6 @@ def test_no_onnx_model_download_with_the_real_model(tmp_path, real_settings, rea
 
 
 # ---------------------------------------------------------------- Chroma server mode
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def chroma_server(tmp_path):
-    exe = Path(sys.executable).parent / "chroma"
-    require(exe.exists(), f"{exe} not installed (pip install chromadb)")
-    port = free_port()
-    log = (tmp_path / "chroma.log").open("wb")
-    proc = subprocess.Popen([str(exe), "run", "--path", str(tmp_path / "chroma-data"), "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        up, deadline = False, time.monotonic() + 60
-        while not up and proc.poll() is None and time.monotonic() < deadline:
-            try:
-                up = httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        log.flush()
-        require(up, f"`chroma run` did not start: {(tmp_path / 'chroma.log').read_text(errors='replace')[-500:]}")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
-
 
 def server_collections(url: str) -> set[str]:
     r = httpx.get(f"{url}/api/v2/tenants/default_tenant/databases/default_database/collections", timeout=10)
