@@ -13,17 +13,15 @@ or 503 when the document store is unreachable. `BodyLimit` caps every request bo
 from __future__ import annotations
 
 import json
-import logging
 
 import anyio
 from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, create_model
 
-from .limits import RequestError, failure_message
+from .limits import RequestError, failure
 from .service import Service
 
-log = logging.getLogger("hcb.web")
 DRAIN_LIMIT = 64_000_000     # an over-long body is read and dropped up to this, so the client can read the 413
 ASK_FIELDS = ("question", "history", "kinds", "doc_id")
 
@@ -87,16 +85,9 @@ class AskResult(BaseModel):
     one_side: bool
 
 
-class DocumentOut(BaseModel):
-    id: str
-    title: str
-    publisher: str
-    date: str
-    kind: str
-    url: str
-    status: str
-    date_note: str
-    held: bool
+# a document as `Service.documents_record` gives it: the manifest's text fields, and whether its text is held
+DocumentOut = create_model("DocumentOut", held=(bool, ...), **{name: (str, ...) for name in (
+    "id", "title", "publisher", "date", "kind", "url", "status", "date_note")})
 
 
 class ErrorOut(BaseModel):
@@ -167,7 +158,7 @@ def parse_body(raw: bytes) -> dict:
         raise RequestError(f"the body is not valid JSON ({e.msg} at character {e.pos}): send "
                            '{"question": "...", "history": [], "kinds": [], "doc_id": ""}') from None
     if not isinstance(body, dict):
-        raise RequestError('the body must be a JSON object such as {"question": "What is an ICS?"}')
+        raise RequestError('the body must be a JSON object such as {"question": "..."}')
     unknown = [k for k in body if k not in ASK_FIELDS]
     if unknown:
         raise RequestError(f"unknown field {str(unknown[0])[:40]!r}: send only {', '.join(ASK_FIELDS)}")
@@ -195,10 +186,7 @@ def build_api(service: Service) -> FastAPI:
             req = service.check(**parse_body(await request.body()))
             ans = await anyio.to_thread.run_sync(service.ask, req, limiter=slots)
         except Exception as e:  # every failure becomes one line; unexpected ones are logged with their traceback
-            status, message = failure_message(e)
-            if status >= 500 and status != 503:
-                log.exception("POST /api/ask failed")
-            return error(status, message)
+            return error(*failure(e, "POST /api/ask"))
         return JSONResponse(service.result(ans, req))
 
     @app.get("/api/documents", response_model=list[DocumentOut], summary="Every document the answers come from")

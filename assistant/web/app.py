@@ -12,7 +12,6 @@ update ever re-sends the conversation. All page text is built and escaped in vie
 
 from __future__ import annotations
 
-import logging
 import os
 import time
 import uuid
@@ -26,17 +25,16 @@ from .api import build_api
 from .conversation import Scope, Turn, history_for
 from .export import conversation_md
 from .front import EXAMPLES, TITLE, example_label, header_html
-from .limits import RequestError, failure_message, sentence
+from .limits import RequestError, failure, sentence
 from .markup import KIND_LABELS
 from .service import Service
 from .sources import EMPTY, sources_panel
 from .suggest import suggest
 from .view import EMPTY_CHAT, feedback_html, pending_html, status_html, turn_html, units
 
-log = logging.getLogger("hcb.web")
 STATIC = Path(__file__).resolve().parent / "static"
 STREAM_PAUSE = 0.08          # seconds between streamed statements: visibly incremental, still quick
-MAX_TURNS = 500              # a chat longer than this starts again (its state would only grow)
+MAX_TURNS = 500              # exchanges of one chat the server keeps (for feedback on them): its state stays bounded
 # Outside Gradio's scoped CSS: the page frame's side padding (too wide for a 375 px phone), its overflow,
 # and the citation script (static/web.js), delegated on the document so it serves every exchange.
 HEAD = ("<style>@media (max-width: 767px) { .gradio-container .main.app { padding-left: 8px; padding-right: 8px; } }"
@@ -132,17 +130,15 @@ def build_app(svc: Service, store: FeedbackStore | None = None) -> gr.Blocks:
             ans = svc.assistant.ask(question, history=history_for(turns, settings.web.max_history),
                                     filters=scope.filters())
         except Exception as e:  # the store went away, or a bug: say so, keep the question and the conversation
-            status, message = failure_message(e)
-            if status >= 500 and status != 503:
-                log.exception("answering %r failed", question[:80])
+            _, message = failure(e, "answering in the chat")
             yield "", previous, status_html(message, "error"), restore if restore is not None else SKIP(), SKIP(), conv
             return
         turn = Turn(n, ans, scope, suggest(ans, svc.speakers, svc.outline, scope))
         for i in range(1, units(ans)):
             yield render(turn, i), SKIP(), SKIP(), SKIP(), SKIP(), SKIP()
             time.sleep(STREAM_PAUSE)
-        done = {"answer": f"Answer {n} is ready, with {len(ans.citations)} sources.",
-                "abstain": f"Answer {n}: the documents don't cover this."}.get(ans.behaviour, f"Answer {n} is ready.")
+        done = (f"Answer {n}: the documents don't cover this." if ans.behaviour == "abstain" else
+                f"Answer {n} is ready, with {len(ans.citations)} sources." if ans.citations else f"Answer {n} is ready.")
         yield render(turn), sources_panel(n, ans), status_html(done), SKIP(), turns + [turn], conv
 
     def respond(question, turns, conv, kinds, doc_id):
@@ -212,10 +208,8 @@ def build_app(svc: Service, store: FeedbackStore | None = None) -> gr.Blocks:
             req = svc.check(question, history, kinds, doc_id)
             return svc.result(svc.ask(req), req)
         except Exception as e:  # one line for the client, whatever went wrong
-            status, message = failure_message(e)
-            if status >= 500 and status != 503:
-                log.exception("/ask failed")
-            raise gr.Error(message) from None
+            _, message = failure(e, "/ask")
+            raise gr.Error(message, print_exception=False) from None   # a refused request is not a fault
 
     def documents_api() -> list[dict]:
         """Every document in the corpus: id (for /ask's doc_id), title, publisher, date, kind, url, status."""

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from ..types import Behaviour, Citation, Note, page_url
 from .conversation import Turn
 from .front import TITLE
-from .markup import kind_label, nice_date
+from .markup import BOLD, ITALIC, kind_label, nice_date
 from .view import NOT_COVERED, blocks
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
@@ -22,6 +22,15 @@ _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
 def md(text: str) -> str:
     """Markdown-escape one line of text (runs of whitespace, newlines too, become one space)."""
     return _SPECIAL.sub(r"\\\1", re.sub(r"\s+", " ", str(text)))
+
+
+def message_md(text: str) -> list[str]:
+    """The assistant's own message (a refusal, the documents held), line by line, its emphasis dropped."""
+    out = []
+    for line in text.split("\n"):
+        plain = ITALIC.sub(r"\1", BOLD.sub(r"\1", line.strip()))
+        out.append("- " + md(plain[2:]) if plain.startswith("- ") else md(plain))
+    return out
 
 
 def citation_md(c: Citation) -> str:
@@ -54,8 +63,8 @@ def turn_md(t: Turn, docs: dict, speakers: dict[str, str]) -> str:
                            f"“{md(' '.join(h.chunk.text.split()[:30]))}…”")
         return "\n".join(out)
     if not a.statements:
-        label = "**Declined.** " if a.behaviour == Behaviour.REFUSE else ""
-        return "\n".join(out + [label + md(a.text)])
+        label = ["**Declined.**", ""] if a.behaviour == Behaviour.REFUSE else []
+        return "\n".join(out + label + message_md(a.text))
     if Note.CONTESTED in a.notes:
         out += [f"*Contested: {len(a.sides)} sides found ({', '.join(kind_label(k) for k in a.sides)}).*", ""]
     elif Note.ONE_SIDE in a.notes:

@@ -11,7 +11,7 @@ TITLE = "NHS reform documents: cited answers"
 EXAMPLES = (
     ("A date", "When was the White Paper published?", ""),
     ("A comparison", "Compare the Government's and the petitioners' views on pausing the White Paper.", ""),
-    ("A follow-up", "What will Integrated Care Boards do?", "And what does the LGA say about that?"),
+    ("A follow-up", "Integrated Care Boards: what are they responsible for?", "And what is the view of councils?"),
     ("A list", "What are Care England's five areas?", ""),
 )
 
@@ -32,7 +32,7 @@ def scope_sentence(documents) -> str:
     dates = sorted(d.date for d in have)
     kinds = list(dict.fromkeys(kind_label(d.kind).lower() for d in sorted(have, key=lambda d: d.kind)))
     return (f"Answers come only from {len(have)} documents dated {month_year(dates[0])} to {month_year(dates[-1])} "
-            f"({', '.join(kinds)} texts), quoted word for word; nothing later is covered, and it gives no opinions or advice.")
+            f"({', '.join(kinds)} texts), quoted verbatim; nothing later is covered, and it gives no opinions or advice.")
 
 
 def missing_sentence(documents) -> str:

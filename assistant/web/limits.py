@@ -6,17 +6,18 @@ that says what to fix. Nothing unbounded reaches the answer stage, so nothing un
 (e.g. in `retrieval_query`).
 
     >>> lim = Limits(max_question_chars=1000, max_history=20, max_history_chars=50_000)
-    >>> check_ask(lim, "What is an ICS?", history=["What is an ICB?"], kinds=["nhs"]).filters.kinds
+    >>> check_ask(lim, "Q2?", history=["Q1?"], kinds=["nhs"]).filters.kinds
     ('nhs',)
-    >>> check_ask(lim, "What is an ICS?", kinds=5)
+    >>> check_ask(lim, "Q?", kinds=5)
     Traceback (most recent call last):
     ...
-    assistant.web.limits.RequestError: kinds must be a list of kinds (government, parliament, local_government, nhs, sector_body, news, campaign), not a number
+    assistant.web.limits.RequestError: kinds must be a list, each one of (government, parliament, local_government, nhs, sector_body, news, campaign), not a number
 """
 
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import dataclass
 
 import httpx
@@ -26,6 +27,7 @@ from ..errors import HcbError, QuestionError, StoreUnavailableError
 from ..settings import Settings
 from ..types import BEHAVIOURS, KINDS, Filters, Role
 
+log = logging.getLogger("hcb.web")
 STORE_DOWN = "The document store is not reachable; try again shortly."
 FAILED = "Something went wrong while answering; please try again. If it keeps happening, tell the site's operator."
 
@@ -108,7 +110,7 @@ def check_history(limits: Limits, history) -> tuple:
     if history is None:
         return ()
     if not isinstance(history, (list, tuple)):
-        raise RequestError(f"history must be a list of earlier questions or answers, not {_type_name(history)}")
+        raise RequestError(f"history must be a list (earlier questions or answers), not {_type_name(history)}")
     if len(history) > limits.max_history:
         raise RequestError(f"history has {len(history):,} items; the limit is {limits.max_history}: send only the "
                            "latest turns", 413)
@@ -163,7 +165,7 @@ ROLES = tuple(r.value for r in Role)
 def _objects(item: dict, key: str, what: str) -> list:
     value = item.get(key, [])
     if not isinstance(value, list) or not all(isinstance(x, dict) for x in value):
-        raise RequestError(f"{what}: {key} must be a list of objects, as in an answer's JSON")
+        raise RequestError(f"{what}: {key} must be a list with an object per item, as in an answer's JSON")
     return value
 
 
@@ -181,10 +183,10 @@ def check_filters(kinds, doc_id, doc_ids) -> tuple[tuple[str, ...], str]:
     if kinds is None:
         kinds = []
     if not isinstance(kinds, (list, tuple)):
-        raise RequestError(f"kinds must be a list of kinds ({', '.join(KINDS)}), not {_type_name(kinds)}")
+        raise RequestError(f"kinds must be a list, each one of ({', '.join(KINDS)}), not {_type_name(kinds)}")
     for k in kinds:
         if not isinstance(k, str):
-            raise RequestError(f"kinds must be a list of kinds ({', '.join(KINDS)}); one item is {_type_name(k)}")
+            raise RequestError(f"kinds must be a list, each one of ({', '.join(KINDS)}); one item is {_type_name(k)}")
         if k not in KINDS:
             raise RequestError(f"unknown kind {k[:40]!r}: use one of {', '.join(KINDS)}")
     if doc_id is None:
@@ -228,6 +230,14 @@ def failure_message(err: BaseException) -> tuple[int, str]:
     if isinstance(err, HcbError):
         return (400 if isinstance(err, QuestionError) else 500), sentence(str(err))
     return 500, FAILED
+
+
+def failure(err: BaseException, where: str) -> tuple[int, str]:
+    """`failure_message`, logging the traceback of what is a fault (not a refusal, not a store outage)."""
+    status, message = failure_message(err)
+    if status >= 500 and status != 503:
+        log.error("%s failed", where, exc_info=err)
+    return status, message
 
 
 def sentence(msg: str) -> str:

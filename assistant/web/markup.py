@@ -70,7 +70,7 @@ ITALIC = re.compile(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])")
 
 
 def message_html(text: str) -> str:
-    """A message the assistant wrote itself (a refusal, the list of documents): paragraphs, `- ` items,
+    """A message the assistant wrote itself (a refusal, the documents held): paragraphs, `- ` items,
     `**bold**` and `*italic*`, everything else escaped. Answers are never rendered this way."""
     out, items = [], []
 

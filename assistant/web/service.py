@@ -1,7 +1,7 @@
 """What every web entry point shares: checking a request, asking, and the JSON it answers with.
 
     svc = Service(open_assistant(settings), settings)
-    req = svc.check("What is an ICS?", history=[], kinds=["nhs"], doc_id="")   # RequestError if not acceptable
+    req = svc.check(question, history=[], kinds=["nhs"], doc_id="")   # RequestError if not acceptable
     svc.result(svc.ask(req), req)          # the `hcb ask --json` object plus the filters used
 """
 

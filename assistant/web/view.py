@@ -1,13 +1,15 @@
 """One exchange of the chat as HTML, built from the structured `Answer` (its statements), never from `text`.
 
-Layout of an answer: the answer's speaker block first — its answering statement emphasised, the
-answering phrase (date, figure, name) in bold — then the other voices, one block per speaker, each
+Layout of an answer: the answer's speaker block first, in larger type — the answering phrase (date,
+figure, name) of its answering statement in bold — then the other voices, one block per speaker, each
 headed once by the speaker with a kind badge and the document's date. A one-line marker says when the
 question is contested ("Contested: 2 sides found") or only one side was found. Every `[n]` opens its
 passage in place. Abstentions and refusals are labelled as such. Pure functions; all text escaped.
 """
 
 from __future__ import annotations
+
+from itertools import groupby
 
 from ..types import Answer, Behaviour, Note, Role, Statement
 from .conversation import Scope, Turn
@@ -25,7 +27,7 @@ BEHAVIOUR_NOTES = {   # shown after "Answer n" so a non-answer is never mistaken
     Behaviour.REFUSE: "declined",
 }
 NOT_COVERED = "The documents I have don't cover this."
-EMPTY_CHAT = ('<div class="empty-chat"><p>Every sentence of an answer is quoted word for word from a document. '
+EMPTY_CHAT = ('<div class="empty-chat"><p>Every sentence of an answer is quoted verbatim from a document. '
               'Select a number such as <span class="cite-chip">[1]</span> to see the passage in place, who said it '
               'and when.</p></div>')
 
@@ -53,13 +55,7 @@ def statement_html(turn: int, s: Statement, tag: str = "p") -> str:
 
 def blocks(statements) -> list[list[Statement]]:
     """Consecutive statements of one speaker: each block names its speaker once."""
-    out: list[list[Statement]] = []
-    for s in statements:
-        if out and out[-1][-1].speaker.id == s.speaker.id:
-            out[-1].append(s)
-        else:
-            out.append([s])
-    return out
+    return [list(group) for _, group in groupby(statements, key=lambda s: s.speaker.id)]
 
 
 def block_html(turn: int, i: int, block: list[Statement]) -> str:
@@ -127,7 +123,7 @@ def body_html(turn: Turn, docs: dict, upto: int | None = None) -> str:
     a = turn.answer
     if a.behaviour == Behaviour.ABSTAIN:
         return abstention_html(a, docs)
-    if not a.statements:        # a refusal, or the list of documents: the assistant's own message
+    if not a.statements:        # a refusal, or the documents held: the assistant's own message
         return f'<div class="unit message">{message_html(a.text)}</div>'
     shown = a.statements if upto is None else a.statements[:upto]
     return "".join(block_html(turn.n, i, b) for i, b in enumerate(blocks(shown), 1))

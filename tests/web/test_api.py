@@ -147,7 +147,16 @@ def test_eight_5mb_history_requests_are_refused_quickly_while_a_question_is_answ
     assert report["answer_s_p50"] < 1.0        # the issue's bar: a normal question is answered within a second
 
 
-def test_gradio_ask_endpoint_keeps_working_and_refuses_bad_input(client):
+def test_retrieval_query_stays_bounded_whatever_the_history_holds(http):
+    """Issue 12: 5 MB of history came back in retrieval_query. Now each item is capped, and so is what comes back."""
+    longest = {"question": "What will Integrated Care Boards do? " + "x" * 960, "retrieval_query": "y " * 999}
+    r = http.post("/api/ask", json={"question": "And what does the LGA say about that? " + "z" * 900,
+                                    "history": [longest] * 20})
+    assert r.status_code == 200
+    assert len(r.json()["retrieval_query"]) <= 3 * 1000, len(r.json()["retrieval_query"])
+
+
+def test_gradio_ask_endpoint_keeps_working_and_refuses_bad_input(client, web_app):
     from gradio_client.exceptions import AppError
 
     r = client.predict(question="What will Integrated Care Boards do?", api_name="/ask")
@@ -164,6 +173,7 @@ def test_gradio_ask_endpoint_keeps_working_and_refuses_bad_input(client):
             client.predict(api_name="/ask", **kw)
     with pytest.raises(httpx.HTTPStatusError, match="413"):       # refused at the door, before the queue
         client.predict(question="What is an ICS?", history=["x" * 1000] * 2000, api_name="/ask")
+    assert "Traceback" not in web_app.log.read_text()               # a refused request is not logged as a fault
 
 
 def test_only_ask_and_documents_are_public_in_the_gradio_api(client, corpus):

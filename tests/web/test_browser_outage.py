@@ -15,7 +15,7 @@ from assistant.corpus.manifest import load_corpus
 from assistant.index.build import build
 from assistant.index.embed import FakeEmbedder
 from assistant.web.limits import STORE_DOWN
-from webhelpers import ROOT, ask, free_port, open_page, require, shot, start_app
+from webhelpers import ROOT, ask, free_port, open_page, require, shot, start_app, stop_process
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.server]
 
@@ -44,13 +44,7 @@ class ChromaServer:
         require(request.config, False, f"`chroma run` did not start: {(self.folder / 'chroma.log').read_text()[-500:]}")
 
     def stop(self) -> None:
-        if self.proc and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        stop_process(self.proc)
 
 
 @pytest.fixture(scope="module")

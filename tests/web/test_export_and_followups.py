@@ -39,8 +39,9 @@ def test_export_has_every_quote_citation_document_date_and_url(corpus):
     ans = answer_from(corpus, [view, gov], [(view, "The LGA have long called for a shared duty.", Role.ANSWER),
                                            (gov, "Integrated Care Boards will be public bodies.", Role.SIDE)])
     refusal = Answer("Who should I vote for?", Behaviour.REFUSE, "I don't give opinions.")
+    about = Answer("What documents do you have?", Behaviour.ANSWER, "I answer from:\n\n- *A title* — LGA, 2021")
     abstain = Answer("How many beds?", Behaviour.ABSTAIN, "x", hits=(Hit(camp, 1.0, 1),))
-    turns = [Turn(1, ans), Turn(2, refusal), Turn(3, abstain, Scope(kinds=("campaign",)))]
+    turns = [Turn(1, ans), Turn(2, refusal), Turn(3, abstain, Scope(kinds=("campaign",))), Turn(4, about)]
     text = conversation_md(turns, {d.id: d for d in corpus.documents}, {k: s.label for k, s in corpus.speakers.items()},
                            now=datetime(2024, 1, 2, 3, 4, tzinfo=timezone.utc))
     assert text.startswith("# NHS reform documents: cited answers") and "2024-01-02 03:04 UTC" in text
@@ -53,8 +54,9 @@ def test_export_has_every_quote_citation_document_date_and_url(corpus):
     assert "Local Government Association (Local government)" in lines[0] and "11 February 2021" in lines[0]
     assert "section “Duty to collaborate › LGA view”" in lines[0] and "(no official web address)" in lines[0]
     assert "6 August 2021" in lines[1] and "<https://petition.parliament.uk/petitions/581077>" in lines[1]
-    assert "**Declined.** I don't give opinions." in text
+    assert "**Declined.**\n\nI don't give opinions." in text
     assert "**Not found in the documents.**" in text and "*Searched only: Campaign.*" in text
+    assert "I answer from:\n\n- A title — LGA, 2021" in text
 
 
 def test_export_escapes_markdown_from_questions_and_documents():

@@ -48,7 +48,7 @@ def test_a_good_request_passes_with_its_filters():
     ({"history": [{"question": "\udc00"}]}, 400, "lone UTF-16 surrogate"),
     ({"history": [{"question": "ok", "statements": [{"role": "bogus"}]}]}, 400, "role must be one of"),
     ({"history": [{"question": "ok", "statements": [{"n": "1"}]}]}, 400, "statements[].n must be a whole number"),
-    ({"history": [{"question": "ok", "citations": "x"}]}, 400, "citations must be a list of objects"),
+    ({"history": [{"question": "ok", "citations": "x"}]}, 400, "citations must be a list with an object per item"),
     ({"history": [{"question": "ok", "behaviour": ["answer"]}]}, 400, "behaviour must be one of"),
 ])
 def test_each_bad_part_is_refused_with_its_fix(kw, status, words):
