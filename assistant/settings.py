@@ -5,7 +5,7 @@ Settings fall into typed groups; each group field is read from `HCB_<PREFIX><FIE
     Settings                paths, store, embedder, question limit    HCB_CORPUS_DIR, HCB_CHROMA_URL, ...
     ├── retrieval           depth, fusion weights                     HCB_TOP_K, HCB_RRF_K, HCB_DENSE_WEIGHT, ...
     ├── answer              sentence scoring, selection, sufficiency  HCB_ANSWER_<FIELD>
-    ├── web                 address and concurrency of the web app    HCB_HOST, HCB_PORT, HCB_CONCURRENCY
+    ├── web                 address, concurrency, request limits     HCB_HOST, HCB_PORT, HCB_CONCURRENCY, HCB_MAX_HISTORY, ...
     └── fetch               limits for `hcb corpus fetch/add`         HCB_FETCH_MAX_BYTES, HCB_FETCH_TIMEOUT
 
     >>> s = Settings.from_env({"HCB_TOP_K": "7", "HCB_PORT": "8000"})
@@ -58,6 +58,10 @@ class WebSettings:
     host: str = "127.0.0.1"
     port: int = 7860
     concurrency: int = 8          # simultaneous answers the web app computes
+    # request limits, checked before any work (the question's own limit is max_question_chars)
+    max_history: int = 20         # earlier turns a request may carry; the chat sends its last this many
+    max_history_chars: int = 50_000   # one earlier turn, as JSON (an answer's `to_dict()` is ~2–15 kB)
+    max_body_bytes: int = 1_000_000   # any HTTP request body (the JSON API and Gradio's own routes)
 
 
 @dataclass(frozen=True)
