@@ -15,11 +15,14 @@ from ..text import STOPWORDS, stem, words
 from .qtypes import types_of
 
 # the question asks for a party's own words: "what did X say", "X's view", "according to X", "in X's words"
-SPEECH = re.compile(r"\b(?:what|how) (?:did|does|do|has|have|is|was|will|would) (?P<a>.{2,60}?) "
-                    r"(?:say|said|saying|think|thinks|argue|claim|want|propose|describe|make of|reckon|feel|view|respond|reply)\b"
-                    r"|\baccording to (?P<b>.{2,40}?)(?:[,?.]|$)|\bin (?P<c>.{2,40}?)(?:'s|’s) (?:own )?words\b"
-                    r"|(?P<d>\b[\w ]{2,40}?)(?:'s|’s) (?:view|views|position|stance|take|line|response|reply|words|argument|case)\b",
-                    re.I)
+SPEECH_FORMS = tuple(re.compile(p, re.I) for p in (
+    r"\b(?:what|how) (?:did|does|do|has|have|is|was|will|would) (?P<who>.{2,60}?) "
+    r"(?:say|said|saying|think|thinks|argue|claim|want|propose|describe|make of|reckon|feel|view|respond|reply)\b",
+    r"\baccording to (?P<who>.{2,40}?)(?:[,?.]|$)",
+    r"\bin (?P<who>.{2,40}?)(?:'s|’s) (?:own )?words\b",
+    r"(?P<who>\b[\w ]{2,40}?)(?:'s|’s) (?:view|views|position|stance|take|line|response|reply|words|argument|case)\b",
+    r"\b(?:view|views|position|stance|take|line|response|reply|words|argument)s? of (?P<who>[\w ]{2,40}?)(?:[,?.]|$)",
+))
 EVALUATIVE = re.compile(r"\b(?:good|bad|better|worse|right|wrong|fair|unfair|threat|danger|dangerous|harm|harmful|benefit|"
                         r"privatis\w*|cuts?|power grab|stitch[- ]up|sell[- ]off|taking over|take over|worried|worry|"
                         r"should|work|working|deliver|succeed|fail)\b", re.I)
@@ -70,9 +73,13 @@ def read_intent(question: str, speakers: dict) -> Intent:
     parties = named_speakers(question, speakers)
     words_of: tuple[str, ...] = ()
     who = ""
-    if m := SPEECH.search(question):
-        who = next(g for g in m.groups() if g).strip()
-        words_of = named_speakers(who, speakers)
+    for rx in SPEECH_FORMS:   # "what is the view of councils": the form that names a voice wins
+        if m := rx.search(question):
+            named = named_speakers(m.group("who"), speakers)
+            if named or not who:
+                who, words_of = m.group("who").strip(), named
+            if named:
+                break
     kinds = {speakers[p].kind for p in parties}
     contested = ("comparison" in types or len(kinds) > 1
                  or ("yes_no" in types and bool(EVALUATIVE.search(question)) and not {"date", "number", "money"} & set(types)))

@@ -80,9 +80,9 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
     prob = {id(c): p for c, p in zip(cands, probs)}
     order = sorted(cands, key=lambda c: -prob[id(c)])
     pool = order
-    if intent.words_of:   # a party's own words were asked for: the answer is theirs if they speak to it at all
+    if intent.words_of:   # a party's own words were asked for: the answer is theirs, from their own text
         theirs = [c for c in order if c.speaker in intent.words_of]
-        if theirs and prob[id(theirs[0])] >= w.side_min:
+        if theirs:
             pool = theirs + [c for c in order if c.speaker not in intent.words_of]
     best = pool[0]
     if form_wanted(intent):   # answer first: the likeliest sentence that has the asked-for date, figure or name
