@@ -13,7 +13,6 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .. import Settings, load_corpus, open_assistant
-from ..errors import EvalFileError
 from ..evaluation.fit import fit as fit_models
 from ..evaluation.formatting import fmt, fmt_ci
 from ..evaluation.questions import load_questions, skipped_rows

@@ -7,7 +7,6 @@ Wording and scores are the tuner's business: these tests check behaviour and the
 from __future__ import annotations
 
 import json
-import re
 
 import pytest
 

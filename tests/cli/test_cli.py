@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from .._support import (CITATION_KEYS, CONTRACT_KEYS, CORPUS_DIR, HCB, ROOT, assert_one_line_error, copy_corpus, edit_file, hcb,
+from .._support import (CITATION_KEYS, CONTRACT_KEYS, CORPUS_DIR, HCB, assert_one_line_error, copy_corpus, edit_file, hcb,
                        require)
 
 

@@ -29,7 +29,7 @@ def test_invalid_utf8_on_the_command_line_is_one_line(fake_settings, args):
                                                   ("--speaker", "nope", "lga")])
 def test_unknown_filters_are_errors_naming_the_valid_values(fake_settings, command, option, value, valid):
     p = hcb(command, QUESTION, option, value, index_dir=fake_settings.index_dir)
-    assert_one_line_error(p, f"unknown", repr(value), option, valid)
+    assert_one_line_error(p, "unknown", repr(value), option, valid)
     assert p.returncode == 2 and p.stdout == ""
 
 
