@@ -9,8 +9,14 @@ from __future__ import annotations
 import importlib.util
 import re
 import shutil
+import socket
+import subprocess
 import sys
+import time
+from contextlib import contextmanager
 from pathlib import Path
+
+import httpx
 
 from assistant.index.embed import FakeEmbedder
 from assistant.settings import Settings
@@ -36,6 +42,43 @@ def _root_conftest():
 
 
 require = _root_conftest().require
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def chroma_server(folder: Path):
+    """A real `chroma run` server on a free loopback port, data under `folder`; yields its URL."""
+    exe = Path(sys.executable).parent / "chroma"
+    require(exe.exists(), f"{exe} not installed (pip install chromadb)")
+    port = free_port()
+    folder.mkdir(parents=True, exist_ok=True)
+    log = (folder / "chroma.log").open("wb")
+    proc = subprocess.Popen([str(exe), "run", "--path", str(folder / "chroma-data"), "--port", str(port)],
+                            stdout=log, stderr=subprocess.STDOUT, cwd=folder)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        up, deadline = False, time.monotonic() + 60
+        while not up and proc.poll() is None and time.monotonic() < deadline:
+            try:
+                up = httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        log.flush()
+        require(up, f"`chroma run` did not start: {(folder / 'chroma.log').read_text(errors='replace')[-500:]}")
+        yield url
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        log.close()
 
 
 class CountingEmbedder:

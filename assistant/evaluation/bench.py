@@ -20,8 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from .. import Settings, open_assistant
+from .. import Settings, load_corpus, open_assistant
 from .metrics import percentile
+from .synthetic import write_synthetic_corpus
 
 STAGES = ("embed", "dense", "lexical", "fuse", "compose", "total")
 
@@ -112,3 +113,43 @@ def run(settings: Settings, questions: Path, app: bool = False) -> dict:
     if app:
         results.update(bench_app_cold_start(settings))
     return results
+
+
+WORKER = Path(__file__).resolve().with_name("scale_worker.py")
+
+
+def _worker(mode: str, env: dict, questions: Path | None = None) -> dict:
+    """Run one measurement in a fresh process (so peak memory is its own); its last line is JSON."""
+    cmd = [sys.executable, "-P", str(WORKER), mode] + ([str(questions)] if questions else [])
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=env["HCB_INDEX_DIR"])
+    if proc.returncode != 0:
+        raise RuntimeError(f"the {mode} measurement failed:\n{proc.stderr[-3000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def bench_synthetic(settings: Settings, passages: int, *, embedder: str = "fake", questions: Path,
+                    code: Path | None = None, rounds: int = 3, keep: Path | None = None, seed: int = 0) -> dict:
+    """Build a synthetic corpus of `passages` passages, index it and serve it, each in a fresh process.
+
+    `code` times another checkout of the package (its folder goes on PYTHONPATH) with this same
+    corpus and measurement code: the "before" numbers of a change.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix="hcb-scale-"))
+    try:
+        info = write_synthetic_corpus(load_corpus(settings.corpus_dir), tmp / "corpus", passages,
+                                      source_dir=settings.corpus_dir, seed=seed)
+        (tmp / "index").mkdir()
+        env = {**os.environ, "HCB_CORPUS_DIR": str(tmp / "corpus"), "HCB_INDEX_DIR": str(tmp / "index"),
+               "HCB_DATA_DIR": str(tmp / "data"), "HCB_EMBEDDER": embedder, "HCB_BENCH_ROUNDS": str(rounds)}
+        if code:
+            env["PYTHONPATH"] = str(Path(code).resolve())
+        out = {"passages_asked": passages, "embedder": embedder, "code": str(Path(code).resolve()) if code else "this checkout",
+               "seed": seed, "documents": info["documents"]}
+        out.update(_worker("build", env))
+        out.update(_worker("serve", env, questions.resolve()))
+        out["load_average"] = [round(x, 2) for x in os.getloadavg()]
+        return out
+    finally:
+        if keep:
+            shutil.copytree(tmp, keep, dirs_exist_ok=True)
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -5,24 +5,23 @@ Layout under `index_dir`:
     CURRENT                 name of the live build (replaced atomically)
     builds/<id>/manifest.json   written last: a build without it is unfinished
     builds/<id>/chunks.jsonl    passages with offsets, section, speaker, page
-    builds/<id>/vectors.npz     passage + sentence vectors, keyed by text hash
+    builds/<id>/*.npy, idf.json passage and sentence vectors (memory-mapped on open), text hashes, IDF (arrays.py)
     builds/<id>/bm25/           the bm25s index
     builds/<id>/chroma/         embedded Chroma (server mode: a collection per build)
 
 A build writes a new folder and only then swaps CURRENT, so an interrupted
 build leaves the previous index serving. Vectors are reused by content hash,
-so unchanged text is never embedded again.
+so unchanged text is never embedded again. Texts are embedded sorted by length,
+so a batch pads its short sentences to the length of other short sentences.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import shutil
 import time
-from collections import Counter
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -31,12 +30,14 @@ import numpy as np
 from ..corpus.chunking import CHUNKER_VERSION, chunk_corpus, index_text
 from ..corpus.manifest import Corpus
 from ..errors import IndexCorruptError, IndexMissingError
-from ..text import tokenize
 from ..types import Chunk
+from . import arrays
+from .arrays import FORMAT
 from .lexical import LexicalIndex
 from .vectors import VectorStore
 
 KEEP_BUILDS = 2  # the live build and the one before it (a running app may still hold it)
+EMBED_BLOCK = 256  # texts per embedder call: long enough for length-sorted batches, short enough for progress
 
 
 def text_key(text: str) -> str:
@@ -68,14 +69,14 @@ class LoadedIndex:
 
     manifest: dict
     chunks: tuple[Chunk, ...]
-    chunk_vectors: np.ndarray      # (n_chunks, dim), rows align with `chunks`
-    sentence_vectors: np.ndarray   # (n_sentences, dim)
+    chunk_vectors: np.ndarray      # (n_chunks, dim), rows align with `chunks`; memory-mapped, read-only
+    sentence_vectors: np.ndarray   # (n_sentences, dim), passage by passage; memory-mapped, read-only
     sentence_owner: np.ndarray     # (n_sentences,) chunk row of each sentence
     sentence_offsets: np.ndarray   # (n_chunks + 1,) first sentence row of each chunk
     lexical: LexicalIndex
     store: VectorStore
     folder: Path
-    idf: dict[str, float]          # BM25-style IDF of each stem over the passages (answer scoring)
+    idf: dict[str, float]          # BM25-style IDF of each stem over the passages (answer scoring), stored by the build
 
 
 # ---------------------------------------------------------------- helpers
@@ -96,6 +97,7 @@ def _read_manifest(folder: Path) -> dict:
 
 def _expected(corpus: Corpus, embedder_name: str) -> dict:
     return {
+        "format": FORMAT,
         "embedder": embedder_name,
         "chunker_version": CHUNKER_VERSION,
         "corpus_fingerprint": corpus.fingerprint(),
@@ -124,8 +126,7 @@ def _load_cache(index_dir: Path, embedder_name: str) -> dict[str, np.ndarray]:
     try:
         if _read_manifest(folder).get("embedder") != embedder_name:
             return {}
-        z = np.load(folder / "vectors.npz")
-        return dict(zip(z["keys"].tolist(), z["vectors"]))
+        return arrays.cached_vectors(folder)
     except Exception:
         return {}  # a damaged old build only costs re-embedding
 
@@ -159,6 +160,8 @@ def status(corpus: Corpus, index_dir: Path, embedder_name: str) -> Status:
     exp, reasons = _expected(corpus, embedder_name), []
     if m.get("embedder") != exp["embedder"]:
         reasons.append(f"embedding model changed ({m.get('embedder')} → {exp['embedder']})")
+    if m.get("format", 1) != exp["format"]:
+        reasons.append(f"index format changed ({m.get('format', 1)} → {exp['format']})")
     if m.get("chunker_version") != exp["chunker_version"]:
         reasons.append(f"chunker version changed ({m.get('chunker_version')} → {exp['chunker_version']})")
     old, new = m.get("documents", {}), exp["documents"]
@@ -191,27 +194,24 @@ def build(corpus: Corpus, index_dir: Path, embedder, *, chroma_url: str = "", fo
     all_texts = chunk_texts + sent_texts
     keys = [text_key(t) for t in all_texts]
     cache = _load_cache(index_dir, embedder.name)
-    todo = sorted({k: t for k, t in zip(keys, all_texts) if k not in cache}.items())
+    # longest first (as sentence-transformers orders a call): padding stays small and an
+    # estimate of the time left is pessimistic rather than optimistic
+    todo = sorted({k: t for k, t in zip(keys, all_texts) if k not in cache}.items(), key=lambda kt: (-len(kt[1]), kt[0]))
     if todo:
         advance = progress(len(todo)) if progress else None
-        for i in range(0, len(todo), 32):
-            batch = todo[i:i + 32]
-            for (k, _), v in zip(batch, embedder.embed([t for _, t in batch])):
+        for i in range(0, len(todo), EMBED_BLOCK):
+            block = todo[i:i + EMBED_BLOCK]
+            for (k, _), v in zip(block, embedder.embed([t for _, t in block])):
                 cache[k] = v
             if advance:
-                advance(len(batch))
+                advance(len(block))
     vectors = np.stack([cache[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, embedder.dim), np.float32)
 
     build_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{corpus.fingerprint()[:6]}-{os.urandom(3).hex()}"  # unique even within one second
     folder = index_dir / "builds" / build_id
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "chunks.jsonl").write_text("".join(_chunk_to_json(c) + "\n" for c in chunks), encoding="utf-8")
-    first_row = dict(zip(reversed(keys), reversed(range(len(keys)))))   # key → first row holding it
-    position = {k: i for i, k in enumerate(first_row)}
-    np.savez(folder / "vectors.npz", keys=np.array(list(first_row)), vectors=vectors[list(first_row.values())],
-             chunk_rows=np.array([position[k] for k in keys[:len(chunks)]], dtype=np.int64),
-             sentence_rows=np.array([position[k] for k in keys[len(chunks):]], dtype=np.int64),
-             sentence_counts=np.array([len(c.sentences) for c in chunks]))
+    arrays.save(folder, chunks, vectors, keys)
 
     LexicalIndex.build([c.id for c in chunks], chunk_texts).save(folder / "bm25")
     collection = f"hcb-{build_id}"
@@ -245,37 +245,21 @@ def open_index(index_dir: Path, chroma_url: str = "") -> LoadedIndex:
         raise IndexMissingError(f"no index in {index_dir}: run: hcb index build")
     folder = index_dir / "builds" / cid
     m = _read_manifest(folder)
+    if m.get("format", 1) != FORMAT:
+        raise IndexCorruptError(f"index build {cid} was written in an older format: run: hcb index build")
     try:
         chunks = tuple(_chunk_from_json(line) for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines())
-        z = np.load(folder / "vectors.npz")
-        vecs = z["vectors"]
-        chunk_vectors = vecs[z["chunk_rows"]] if len(chunks) else np.zeros((0, m["dim"]), np.float32)
-        sentence_vectors = vecs[z["sentence_rows"]] if len(z["sentence_rows"]) else np.zeros((0, m["dim"]), np.float32)
-        counts = z["sentence_counts"]
+        a = arrays.load(folder, m["dim"])
     except Exception as e:
         raise IndexCorruptError(f"index build {cid} cannot be read ({type(e).__name__}): run: hcb index build --force") from None
-    if len(chunks) != m.get("chunks") or len(counts) != len(chunks):
+    if len(chunks) != m.get("chunks") or len(a.sentence_counts) != len(chunks):
         raise IndexCorruptError(f"index build {cid} is inconsistent: run: hcb index build --force")
     try:
         lexical = LexicalIndex.load(folder / "bm25")
     except Exception as e:
         raise IndexCorruptError(f"the BM25 index of build {cid} cannot be read ({type(e).__name__}): run: hcb index build --force") from None
     url = chroma_url or m["chroma"].get("url", "")
-    store = VectorStore.open(m["chroma"]["collection"], path=folder / "chroma", url=url)
-    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
-    owner = np.repeat(np.arange(len(chunks)), counts)
-    return LoadedIndex(m, chunks, chunk_vectors, sentence_vectors, owner, offsets, lexical, store, folder,
-                       passage_idf(chunks))
-
-
-def passage_idf(chunks) -> dict[str, float]:
-    """IDF of every stem over the passages' own text: log(1 + (n - df + 0.5) / (df + 0.5)).
-
-    >>> from ..types import Chunk
-    >>> idf = passage_idf([Chunk("a", "d", "care boards", 0, 11, "", "s"), Chunk("b", "d", "care homes", 0, 10, "", "s")])
-    >>> idf["board"] > idf["care"]
-    True
-    """
-    df = Counter(t for c in chunks for t in set(tokenize(c.text)))
-    n = max(1, len(chunks))
-    return {t: math.log(1 + (n - k + 0.5) / (k + 0.5)) for t, k in df.items()}
+    store = VectorStore.open(m["chroma"]["collection"], path=folder / "chroma", url=url, count=len(chunks))
+    offsets = np.concatenate([[0], np.cumsum(a.sentence_counts)]).astype(np.int64)
+    owner = np.repeat(np.arange(len(chunks)), a.sentence_counts)
+    return LoadedIndex(m, chunks, a.chunk_vectors, a.sentence_vectors, owner, offsets, lexical, store, folder, a.idf)

@@ -13,6 +13,8 @@ import os
 from pathlib import Path
 from urllib.parse import urlparse
 
+import numpy as np
+
 from ..errors import IndexCorruptError, StoreUnavailableError
 
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -85,8 +87,9 @@ def _client(path: Path | None, url: str):
 class VectorStore:
     """One Chroma collection of passage vectors with their metadata."""
 
-    def __init__(self, collection):
+    def __init__(self, collection, count: int | None = None):
         self._c = collection
+        self._count = count    # a build's collection never changes: counting once saves a round trip per query
 
     @classmethod
     def create(cls, name: str, path: Path | None = None, url: str = "") -> "VectorStore":
@@ -100,10 +103,10 @@ class VectorStore:
         return cls(col)
 
     @classmethod
-    def open(cls, name: str, path: Path | None = None, url: str = "") -> "VectorStore":
+    def open(cls, name: str, path: Path | None = None, url: str = "", count: int | None = None) -> "VectorStore":
         try:
             client = _client(path, url)
-            return cls(client.get_collection(name, embedding_function=_NoEmbedding()))
+            return cls(client.get_collection(name, embedding_function=_NoEmbedding()), count)
         except StoreUnavailableError:
             raise
         except Exception as e:
@@ -119,11 +122,14 @@ class VectorStore:
 
     def add(self, ids: list[str], vectors, metadatas: list[dict], documents: list[str], batch: int = 1000) -> None:
         for i in range(0, len(ids), batch):
-            self._c.add(ids=ids[i:i + batch], embeddings=[list(map(float, v)) for v in vectors[i:i + batch]],
+            self._c.add(ids=ids[i:i + batch], embeddings=np.asarray(vectors[i:i + batch], dtype=np.float32),
                         metadatas=metadatas[i:i + batch], documents=documents[i:i + batch])
+        self._count = None
 
     def count(self) -> int:
-        return self._c.count()
+        if self._count is None:
+            self._count = self._c.count()
+        return self._count
 
     def query(self, vector, k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity), best first."""

@@ -6,7 +6,6 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import textwrap
@@ -14,6 +13,7 @@ import time
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 
 from assistant.index.embed import FakeEmbedder
@@ -23,6 +23,8 @@ from assistant.corpus.manifest import load_corpus
 from assistant import open_assistant
 
 from .._support import ROOT, CountingEmbedder, copy_corpus, drop_document, edit_file, fake_settings_for, require
+from .._support import chroma_server as chroma_server_at
+from .._support import free_port
 
 CHANGED_OLD = "Staff and patients have also adopted new technologies to deliver better care."
 CHANGED_NEW = "Staff and patients have also adopted new digital tools to deliver better care."
@@ -179,7 +181,7 @@ def test_truncated_chunks_file_is_reported(tmp_path, built, cut):
 
 def test_missing_vectors_or_build_folder_is_reported(tmp_path, built):
     index_dir = copy_index(built, tmp_path / "a")
-    (index_dir / "builds" / current(index_dir) / "vectors.npz").unlink()
+    (index_dir / "builds" / current(index_dir) / "sentence_vectors.npy").unlink()
     with pytest.raises(IndexCorruptError):
         open_index(index_dir)
     index_dir = copy_index(built, tmp_path / "b")
@@ -318,39 +320,10 @@ def test_no_onnx_model_download_with_the_real_model(tmp_path, real_settings, rea
 
 # ---------------------------------------------------------------- Chroma server mode
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def chroma_server(tmp_path):
-    exe = Path(sys.executable).parent / "chroma"
-    require(exe.exists(), f"{exe} not installed (pip install chromadb)")
-    port = free_port()
-    log = (tmp_path / "chroma.log").open("wb")
-    proc = subprocess.Popen([str(exe), "run", "--path", str(tmp_path / "chroma-data"), "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        up, deadline = False, time.monotonic() + 60
-        while not up and proc.poll() is None and time.monotonic() < deadline:
-            try:
-                up = httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        log.flush()
-        require(up, f"`chroma run` did not start: {(tmp_path / 'chroma.log').read_text(errors='replace')[-500:]}")
+    with chroma_server_at(tmp_path) as url:
         yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 def server_collections(url: str) -> set[str]:
@@ -386,3 +359,55 @@ def test_chroma_server_mode_matches_embedded_mode(tmp_path, chroma_server, fake_
     assert m["chroma"]["collection"] not in live, "a rebuild drops the collection of an old build"
     assert live == {f"hcb-{second.build_id}", f"hcb-{third.build_id}"}   # the live build and the one before it
     assert open_index(index_dir, chroma_url=chroma_server).store.count() == third.chunks
+
+
+# ---------------------------------------------------------------- format 2: stored statistics, memory-mapped vectors
+
+def test_vectors_are_memory_mapped_and_idf_is_stored_by_the_build(tmp_path, built):
+    from assistant.index.arrays import passage_idf
+
+    idx = open_index(copy_index(built, tmp_path / "index"))
+    assert isinstance(idx.chunk_vectors, np.memmap) and isinstance(idx.sentence_vectors, np.memmap)
+    assert not idx.sentence_vectors.flags.writeable, "a serving process never writes its index"
+    assert idx.idf == pytest.approx(passage_idf(idx.chunks))
+    # each passage's sentences sit at its offsets, as the answer stage reads them
+    emb = FakeEmbedder()
+    for r in (0, len(idx.chunks) // 2, len(idx.chunks) - 1):
+        c = idx.chunks[r]
+        rows = idx.sentence_vectors[idx.sentence_offsets[r]:idx.sentence_offsets[r + 1]]
+        assert np.allclose(rows, emb.embed(c.sentence_texts()), atol=1e-6)
+        assert (idx.sentence_owner[idx.sentence_offsets[r]:idx.sentence_offsets[r + 1]] == r).all()
+
+
+def test_a_build_in_the_older_format_is_stale_and_its_vectors_are_reused(tmp_path, corpus, built):
+    index_dir = copy_index(built, tmp_path / "index")
+    folder = index_dir / "builds" / current(index_dir)
+    # turn the build into format 1: vectors.npz keyed by text hash, no stored IDF, no format field
+    keys = [k.decode() for k in np.load(folder / "text_keys.npy").tolist()]
+    vectors = np.concatenate([np.load(folder / "chunk_vectors.npy"), np.load(folder / "sentence_vectors.npy")])
+    np.savez(folder / "vectors.npz", keys=np.array(keys), vectors=vectors)
+    for name in ("chunk_vectors.npy", "sentence_vectors.npy", "sentence_counts.npy", "text_keys.npy", "idf.json"):
+        (folder / name).unlink()
+    m = json.loads((folder / "manifest.json").read_text())
+    del m["format"]
+    (folder / "manifest.json").write_text(json.dumps(m))
+
+    st = status(corpus, index_dir, FakeEmbedder.name)
+    assert not st.fresh and st.reasons == ("index format changed (1 → 2)",)
+    with pytest.raises(IndexCorruptError, match="older format: run: hcb index build"):
+        open_index(index_dir)
+    emb = CountingEmbedder()
+    report = build(corpus, index_dir, emb)
+    assert report.changed and emb.texts == 0 and report.embedded == 0, "the old build's vectors are reused"
+    assert len(open_index(index_dir).chunks) == report.chunks
+
+
+def test_a_build_embeds_texts_longest_first_in_large_calls(tmp_path, corpus):
+    emb = CountingEmbedder()
+    calls = []
+    inner = emb.inner.embed
+    emb.inner.embed = lambda texts: calls.append(list(texts)) or inner(texts)
+    report = build(corpus, tmp_path, emb)
+    lengths = [len(t) for call in calls for t in call]
+    assert lengths == sorted(lengths, reverse=True), "padding stays small when lengths are sorted"
+    assert len(calls) == -(-report.embedded // 256), "calls of 256 texts: sentence-transformers batches within a call"

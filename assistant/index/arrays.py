@@ -1,0 +1,79 @@
+"""The build's arrays and statistics on disk, written once by the build and memory-mapped on open.
+
+    chunk_vectors.npy      (n_chunks, dim) float32, rows align with chunks.jsonl
+    sentence_vectors.npy   (n_sentences, dim) float32, every passage's sentences in order
+    sentence_counts.npy    (n_chunks,) sentences per passage
+    text_keys.npy          (n_chunks + n_sentences,) hash of each embedded text: the reuse cache
+    idf.json               {stem: IDF over the passages} for the answer stage
+
+Memory-mapping means opening costs almost nothing and a serving process reads only the
+rows it touches (the sentences of the passages it scores); the OS shares the pages between
+processes on one machine. Storing IDF means no process re-tokenises the corpus to open it.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from ..text import tokenize
+
+FORMAT = 2   # 1: vectors.npz (deduplicated, loaded whole), IDF recomputed on open
+
+
+@dataclass(frozen=True)
+class Arrays:
+    chunk_vectors: np.ndarray      # memory-mapped, read-only
+    sentence_vectors: np.ndarray   # memory-mapped, read-only
+    sentence_counts: np.ndarray
+    idf: dict[str, float]
+
+
+def passage_idf(chunks) -> dict[str, float]:
+    """IDF of every stem over the passages' own text: log(1 + (n - df + 0.5) / (df + 0.5)).
+
+    >>> from ..types import Chunk
+    >>> idf = passage_idf([Chunk("a", "d", "care boards", 0, 11, "", "s"), Chunk("b", "d", "care homes", 0, 10, "", "s")])
+    >>> idf["board"] > idf["care"]
+    True
+    """
+    df = Counter(t for c in chunks for t in set(tokenize(c.text)))
+    n = max(1, len(chunks))
+    return {t: math.log(1 + (n - k + 0.5) / (k + 0.5)) for t, k in df.items()}
+
+
+def save(folder: Path, chunks, vectors: np.ndarray, keys: list[str]) -> None:
+    """`vectors` and `keys`: every passage's row, then every sentence's, in passage order."""
+    n = len(chunks)
+    np.save(folder / "chunk_vectors.npy", np.ascontiguousarray(vectors[:n], dtype=np.float32))
+    np.save(folder / "sentence_vectors.npy", np.ascontiguousarray(vectors[n:], dtype=np.float32))
+    np.save(folder / "sentence_counts.npy", np.array([len(c.sentences) for c in chunks], dtype=np.int64))
+    np.save(folder / "text_keys.npy", np.array(keys, dtype="S24"))
+    (folder / "idf.json").write_text(json.dumps(passage_idf(chunks), ensure_ascii=False), encoding="utf-8")
+
+
+def load(folder: Path, dim: int) -> Arrays:
+    """Open a build's arrays (vectors memory-mapped); raises OSError/ValueError when damaged."""
+    counts = np.load(folder / "sentence_counts.npy")
+    chunk_vectors = np.load(folder / "chunk_vectors.npy", mmap_mode="r") if len(counts) else np.zeros((0, dim), np.float32)
+    sentence_vectors = (np.load(folder / "sentence_vectors.npy", mmap_mode="r") if counts.sum()
+                        else np.zeros((0, dim), np.float32))
+    if chunk_vectors.shape[0] != len(counts) or sentence_vectors.shape[0] != int(counts.sum()):
+        raise ValueError("vector rows do not match the passages")
+    idf = json.loads((folder / "idf.json").read_text(encoding="utf-8"))
+    return Arrays(chunk_vectors, sentence_vectors, counts, idf)
+
+
+def cached_vectors(folder: Path) -> dict[str, np.ndarray]:
+    """Vectors of a finished build keyed by text hash (either format), for reuse by the next build."""
+    if (folder / "text_keys.npy").is_file():
+        keys = [k.decode() for k in np.load(folder / "text_keys.npy").tolist()]
+        vecs = np.concatenate([np.load(folder / "chunk_vectors.npy"), np.load(folder / "sentence_vectors.npy")])
+        return dict(zip(keys, vecs))
+    z = np.load(folder / "vectors.npz")     # format 1
+    return dict(zip(z["keys"].tolist(), z["vectors"]))
