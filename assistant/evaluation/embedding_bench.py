@@ -3,9 +3,10 @@
 The texts are what an index build embeds: every passage and every sentence of the corpus.
 "old build path" is how builds embedded before length sorting: batches of 32 in text-hash
 order, each its own call, so a batch of short sentences pads to its longest passage. Every
-other row embeds the texts the way builds do now (calls of 256 texts, longest first); `minilm-onnx` is the default. Rounds
-are interleaved (backend A, B, C, A, B, C, …) so a shared machine's load falls on all alike;
-the median round counts. `cosine_vs_torch` compares each backend's vectors with the default's.
+other row embeds the texts the way builds do now (calls of 256 texts, longest first);
+`minilm-onnx` is what `minilm` (the default) runs. Rounds are interleaved (A, B, C, A, B, C, …)
+so a shared machine's load falls on all alike; the median round counts. `cosine_vs_torch`
+compares each backend's vectors with sentence-transformers' on torch (float32).
 """
 
 from __future__ import annotations
