@@ -22,9 +22,8 @@ from pathlib import Path
 
 from .. import Settings, load_corpus, open_assistant
 from .metrics import percentile
+from .scale_worker import timed_asks
 from .synthetic import write_synthetic_corpus
-
-STAGES = ("embed", "dense", "lexical", "fuse", "compose", "total")
 
 
 def _hcb() -> list[str]:
@@ -60,13 +59,7 @@ def bench_ask(settings: Settings, questions: Path, rounds: int = 3) -> dict:
     load_s = time.perf_counter() - t0
     for q in qs:
         a.ask(q)
-    per_stage = {s: [] for s in STAGES}
-    for _ in range(rounds):
-        for q in qs:
-            t = a.ask(q).timings_ms
-            for s in STAGES:
-                if s in t:
-                    per_stage[s].append(t[s])
+    per_stage = timed_asks(a, qs, rounds)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out = {"questions": len(qs), "asks_timed": len(per_stage["total"]), "assistant_load_s": round(load_s, 2),
            "serving_peak_rss_mb": round(peak_mb)}

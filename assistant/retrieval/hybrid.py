@@ -114,7 +114,10 @@ class HybridRetriever:
         if not filters:
             return self.index.store.query(qvec, k)
         rows = self.filters.rows(filters)
-        sims = np.asarray(self.index.chunk_vectors[rows] @ qvec, dtype=np.float32)
+        vectors = self.index.chunk_vectors
+        # a broad filter: one sequential pass over every row beats gathering most of them
+        sims = np.asarray((vectors @ qvec)[rows] if 4 * len(rows) > len(vectors) else vectors[rows] @ qvec,
+                          dtype=np.float32)
         chunks = self.index.chunks
         return [(chunks[rows[i]].id, float(sims[i])) for i in top_rows(sims, k, floor=-np.inf)]
 

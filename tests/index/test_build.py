@@ -367,7 +367,7 @@ def test_vectors_are_memory_mapped_and_idf_is_stored_by_the_build(tmp_path, buil
     from assistant.index.arrays import passage_idf
 
     idx = open_index(copy_index(built, tmp_path / "index"))
-    assert isinstance(idx.chunk_vectors, np.memmap) and isinstance(idx.sentence_vectors, np.memmap)
+    assert isinstance(idx.chunk_vectors.base, np.memmap) and isinstance(idx.sentence_vectors.base, np.memmap)
     assert not idx.sentence_vectors.flags.writeable, "a serving process never writes its index"
     assert idx.idf == pytest.approx(passage_idf(idx.chunks))
     # each passage's sentences sit at its offsets, as the answer stage reads them
