@@ -5,7 +5,9 @@ The texts are what an index build embeds: every passage and every sentence of th
 order, each its own call, so a batch of short sentences pads to its longest passage. Every
 other row embeds the texts the way builds do now (calls of 256 texts, longest first);
 `minilm-onnx` is what `minilm` (the default) runs. Rounds are interleaved (A, B, C, A, B, C, …)
-so a shared machine's load falls on all alike; the median round counts. `cosine_vs_torch`
+so a shared machine's load falls on all alike; the median round counts, in wall-clock seconds
+and in the process's CPU seconds (which other processes' load inflates far less). `passages only`
+rows embed the passages alone (the longest texts, where sorting saves least). `cosine_vs_torch`
 compares each backend's vectors with sentence-transformers' on torch (float32).
 """
 
@@ -52,17 +54,21 @@ def bench_embedding(settings: Settings, rounds: int = 3, backends: tuple[str, ..
     words = sum(len(t.split()) for t in texts)
     runs = [("old build path (torch, hash-ordered batches of 32)", "minilm-torch", _old_path)]
     runs += [(f"{kind} (length-sorted)", kind, _new_path) for kind in backends]
+    only = [("passages only: old build path", "minilm-torch", _old_path),
+            ("passages only: minilm-onnx (length-sorted)", "minilm-onnx", _new_path)]
     embedders = {kind: make_embedder(kind) for _, kind, _ in runs}
     for e in embedders.values():
         e.embed(["warm up"])                      # load (and, for ONNX, export) outside the timing
-    seconds: dict[str, list[float]] = {label: [] for label, _, _ in runs}
+    seconds: dict[str, list[float]] = {label: [] for label, _, _ in runs + only}
+    cpu: dict[str, list[float]] = {label: [] for label, _, _ in runs + only}
     vectors: dict[str, np.ndarray] = {}
     query_ms: dict[str, list[float]] = {kind: [] for kind in embedders}
     for _ in range(rounds):
-        for label, kind, path in runs:
-            t0 = time.perf_counter()
-            vectors[label] = path(embedders[kind], texts)
+        for label, kind, path in runs + only:
+            t0, c0 = time.perf_counter(), time.process_time()
+            vectors[label] = path(embedders[kind], passages if label.startswith("passages only") else texts)
             seconds[label].append(time.perf_counter() - t0)
+            cpu[label].append(time.process_time() - c0)
         for kind, e in embedders.items():
             for q in sentences[:20]:
                 t0 = time.perf_counter()
@@ -71,13 +77,16 @@ def bench_embedding(settings: Settings, rounds: int = 3, backends: tuple[str, ..
     reference = vectors[runs[1][0]]
     out = {"texts": len(texts), "passages": len(passages), "sentences": len(sentences), "words": words,
            "rounds": rounds, "threads": 1, "backends": {}}
-    base = statistics.median(seconds[runs[0][0]])
-    for label, kind, _ in runs:
-        s = statistics.median(seconds[label])
-        cos = (vectors[label] * reference).sum(axis=1)
+    for label, kind, _ in runs + only:
+        n = len(passages) if label.startswith("passages only") else len(texts)
+        base_label = only[0][0] if label.startswith("passages only") else runs[0][0]
+        s, c = statistics.median(seconds[label]), statistics.median(cpu[label])
+        cos = (vectors[label] * (reference[:n] if n == len(passages) else reference)).sum(axis=1)
         out["backends"][label] = {
-            "embedder": embedders[kind].name, "seconds": round(s, 2), "texts_per_s": round(len(texts) / s, 1),
-            "words_per_s": round(words / s), "speedup_vs_old_path": round(base / s, 2),
+            "embedder": embedders[kind].name, "texts": n, "seconds": round(s, 2), "cpu_seconds": round(c, 2),
+            "texts_per_s": round(n / s, 1), "texts_per_cpu_s": round(n / c, 1),
+            "speedup_vs_old_path": round(statistics.median(seconds[base_label]) / s, 2),
+            "cpu_speedup_vs_old_path": round(statistics.median(cpu[base_label]) / c, 2),
             "query_ms_p50": round(float(np.percentile(query_ms[kind], 50)), 1),
             "cosine_vs_torch_min": round(float(cos.min()), 4), "cosine_vs_torch_mean": round(float(cos.mean()), 4)}
     return out

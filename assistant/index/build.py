@@ -211,6 +211,7 @@ def build(corpus: Corpus, index_dir: Path, embedder, *, chroma_url: str = "", fo
     folder = index_dir / "builds" / build_id
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "chunks.jsonl").write_text("".join(_chunk_to_json(c) + "\n" for c in chunks), encoding="utf-8")
+    arrays.save_chunks(folder, chunks)
     arrays.save(folder, chunks, vectors, keys)
 
     LexicalIndex.build([c.id for c in chunks], chunk_texts).save(folder / "bm25")
@@ -248,7 +249,9 @@ def open_index(index_dir: Path, chroma_url: str = "") -> LoadedIndex:
     if m.get("format", 1) != FORMAT:
         raise IndexCorruptError(f"index build {cid} was written in an older format: run: hcb index build")
     try:
-        chunks = tuple(_chunk_from_json(line) for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines())
+        chunks = arrays.load_chunks(folder)
+        if chunks is None:
+            chunks = tuple(_chunk_from_json(line) for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines())
         a = arrays.load(folder, m["dim"])
     except Exception as e:
         raise IndexCorruptError(f"index build {cid} cannot be read ({type(e).__name__}): run: hcb index build --force") from None

@@ -174,9 +174,22 @@ def test_truncated_chunks_file_is_reported(tmp_path, built, cut):
     else:
         data = b"".join(data.splitlines(keepends=True)[:5])
     path.write_bytes(data)
+    (path.parent / "chunks.marshal").unlink()     # the fast copy is gone: chunks.jsonl is read
     with pytest.raises(IndexCorruptError) as e:
         open_index(index_dir)
     assert "hcb index build" in str(e.value)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "missing"])
+def test_a_damaged_fast_copy_of_the_chunks_falls_back_to_the_json(tmp_path, built, damage):
+    index_dir = copy_index(built, tmp_path / "index")
+    expected = open_index(index_dir).chunks
+    path = index_dir / "builds" / current(index_dir) / "chunks.marshal"
+    if damage == "missing":
+        path.unlink()
+    else:
+        path.write_bytes(path.read_bytes()[:100] if damage == "truncated" else b"\x00not marshal data")
+    assert open_index(index_dir).chunks == expected
 
 
 def test_missing_vectors_or_build_folder_is_reported(tmp_path, built):
