@@ -4,7 +4,8 @@ Measures: index build from scratch (new process: imports + model load + embeddin
 rebuild with nothing changed (the `hcb index build` command, and a forced rebuild that
 reuses every vector), warm `ask` latency p50/p95 over a question set by stage, peak
 memory of a process serving those answers, and — if asked — cold start of the web app
-to its first answer.
+to its first answer. `bench_synthetic` measures a synthetic corpus of N passages (synthetic.py),
+building and serving it in fresh processes (scale_worker.py), for this or another checkout.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from .. import Settings, load_corpus, open_assistant
+from .. import HcbError, Settings, load_corpus, open_assistant
 from .metrics import percentile
 from .scale_worker import timed_asks
 from .synthetic import write_synthetic_corpus
@@ -116,7 +117,8 @@ def _worker(mode: str, env: dict, questions: Path | None = None) -> dict:
     cmd = [sys.executable, "-P", str(WORKER), mode] + ([str(questions)] if questions else [])
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=env["HCB_INDEX_DIR"])
     if proc.returncode != 0:
-        raise RuntimeError(f"the {mode} measurement failed:\n{proc.stderr[-3000:]}")
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise HcbError(f"the {mode} measurement failed ({last}): check --code, or rerun with --keep DIR to inspect")
     return json.loads(proc.stdout.strip().splitlines()[-1])
 
 

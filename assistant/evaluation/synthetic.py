@@ -21,7 +21,7 @@ from pathlib import Path
 
 import tomlkit
 
-from .. import Corpus, chunk_corpus
+from .. import Corpus, HcbError, chunk_corpus
 
 DOCS_PER_FILE = 100        # passages per synthetic document
 MAX_PASSAGE_WORDS = 240    # under the chunker's maximum, so a section is exactly one passage
@@ -70,7 +70,7 @@ def write_synthetic_corpus(source: Corpus, folder: Path, passages: int, *, sourc
     templates, pools = sentence_pools(source)
     n_real = len(chunk_corpus(source.available))
     if passages < n_real:
-        raise ValueError(f"the real corpus alone has {n_real} passages: ask for at least that many")
+        raise HcbError(f"the real corpus alone has {n_real} passages: ask for at least that many")
     docs = {d.id: d for d in source.documents}
     entries = []
     for e in real:

@@ -7,7 +7,7 @@ and optionally quantised to int8 (dynamic, per channel) with onnxruntime's own t
 runs once per machine (a few seconds) into a cache folder and is replaced atomically.
 
     enc = OnnxEncoder.load(model_dir, quantized=True, threads=1)
-    enc.encode(["What will Integrated Care Boards do?"]).shape     # (1, 384)
+    enc.encode(["integrated care boards"]).shape     # (1, 384)
 """
 
 from __future__ import annotations

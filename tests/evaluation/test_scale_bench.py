@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from assistant import chunk_corpus, load_corpus
+from assistant import HcbError, chunk_corpus, load_corpus
 from assistant.evaluation.synthetic import write_synthetic_corpus
 
 from .._support import CORPUS_DIR, HCB, ROOT
@@ -46,7 +46,7 @@ def test_the_synthetic_corpus_is_deterministic(tmp_path):
     files = sorted(p.name for p in (tmp_path / "a").iterdir())
     assert files == sorted(p.name for p in (tmp_path / "b").iterdir())
     assert all((tmp_path / "a" / f).read_bytes() == (tmp_path / "b" / f).read_bytes() for f in files)
-    with pytest.raises(ValueError, match="at least"):
+    with pytest.raises(HcbError, match="at least"):
         write_synthetic_corpus(source, tmp_path / "c", 10, source_dir=CORPUS_DIR)
 
 
@@ -72,3 +72,13 @@ def test_bench_refuses_an_unknown_embedder():
     out = subprocess.run([str(HCB), "bench", "--synthetic", "300", "--embedder", "bert"], cwd=ROOT,
                          capture_output=True, text=True, timeout=120)
     assert out.returncode != 0 and "unknown embedder 'bert'" in out.stderr
+
+
+def test_a_failed_measurement_is_one_line_naming_what_to_do(tmp_path):
+    (tmp_path / "assistant").mkdir()     # a "checkout" whose package cannot be imported
+    (tmp_path / "assistant" / "__init__.py").write_text("raise ImportError('not a checkout of hcb')\n")
+    out = subprocess.run([str(HCB), "bench", "--synthetic", "100", "--code", str(tmp_path)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=300)
+    assert out.returncode != 0
+    assert out.stderr.strip().count("\n") == 0, out.stderr
+    assert "the build measurement failed (ImportError: not a checkout of hcb)" in out.stderr and "--keep" in out.stderr
