@@ -31,10 +31,13 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {e}", file=sys.stderr)
         return e.exit_code
 
-    from assistant.web.app import build_app, launch
+    from assistant.web.app import build_app, serve
+    from assistant.web.service import Service
 
-    print(f"serving on http://{settings.web.host}:{settings.web.port} (concurrency {settings.web.concurrency})", flush=True)
-    launch(build_app(assistant, settings), settings)
+    svc = Service(assistant, settings)
+    print(f"serving on http://{settings.web.host}:{settings.web.port} (concurrency {settings.web.concurrency}; "
+          f"JSON API at /api/ask, /api/documents, /api/openapi.json)", flush=True)
+    serve(build_app(svc), svc)
     return 0
 
 

@@ -3,11 +3,11 @@
 The curated public API. The CLI, the web app and the evaluation use only what is here
 and the typed records of `assistant.types`:
 
-    from assistant import open_assistant, Settings, Filters, Turn
+    from assistant import open_assistant, Settings, Filters
 
     a = open_assistant(Settings.from_env())
-    ans = a.ask("What will Integrated Care Boards do?")
-    follow = a.ask("and what does the LGA say about that?", history=[Turn(ans.question, ans.retrieval_query)])
+    ans = a.ask("Who allocates Integrated Care Boards' money?")
+    follow = a.ask("and the LGA?", history=[ans])          # earlier answers, oldest first
     hits = a.search("duty to collaborate", k=5, filters=Filters(speakers=("lga",)))
 
 Operators: `build_index` / `index_status` (the index), `fetch_documents` / `add_document` /
@@ -15,7 +15,7 @@ Operators: `build_index` / `index_status` (the index), `fetch_documents` / `add_
 """
 
 from . import errors
-from .assistant import Assistant, check_question, history_of, open_assistant
+from .assistant import Assistant, check_question, open_assistant
 from .corpus.chunking import chunk_corpus
 from .corpus.manifest import Corpus, load_corpus
 from .errors import HcbError
@@ -24,14 +24,17 @@ from .index.build import build as build_index
 from .index.build import status as index_status
 from .index.embed import make_embedder, set_offline_env
 from .ingest.operations import ChangeReport, DocumentRow, add_document, fetch_documents, list_documents, remove_document
+from .retrieval.filters import check_filters
 from .settings import Settings
-from .types import Answer, Behaviour, Chunk, Citation, Document, Filters, Hit, Note, RouteKind, Speaker, Turn
+from .types import (Answer, Behaviour, Chunk, Citation, Document, Filters, Hit, Note, Reason, Role, RouteKind, Speaker,
+                    Statement)
 
 __all__ = [
     # answering
-    "open_assistant", "Assistant", "check_question", "history_of", "Settings", "Filters", "Turn",
+    "open_assistant", "Assistant", "check_question", "check_filters", "Settings", "Filters",
     # records and enums
-    "Answer", "Citation", "Hit", "Chunk", "Document", "Speaker", "Behaviour", "RouteKind", "Note",
+    "Answer", "Statement", "Citation", "Hit", "Chunk", "Document", "Speaker", "Behaviour", "Role", "Reason", "RouteKind",
+    "Note",
     # operators: index and corpus
     "build_index", "index_status", "BuildReport", "Status", "load_corpus", "Corpus", "chunk_corpus", "make_embedder",
     "set_offline_env", "fetch_documents", "add_document", "remove_document", "list_documents", "ChangeReport",

@@ -1,25 +1,33 @@
-"""Orchestration only: route → retrieve → answer. The CLI, the web app and the evaluation are thin over it.
+"""Orchestration only: route → resolve the conversation → retrieve → weigh the evidence → answer or abstain.
 
     assistant = open_assistant(Settings.from_env())
-    answer = assistant.ask("What will Integrated Care Boards do?")
-    answer.to_dict()        # the `hcb ask --json` contract
+    first = assistant.ask("Who allocates Integrated Care Boards' money?")
+    follow = assistant.ask("and the LGA?", history=[first])      # earlier answers, oldest first
+    follow.to_dict()        # the `hcb ask --json` contract
 """
 
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass, replace
 
-from .answering.compose import AnswerContext, compose
-from .answering.followups import resolve_follow_up
-from .answering.intent import read_intent
+from .answering.compose import AnswerContext, Evidence, compose, statements_answer, weigh
+from .answering.followups import FollowUp, Past, Resolution, resolve, topic_index
+from .answering.intent import Intent, named_speakers, read_intent
+from .answering.patterns import CONTINUES, DATE_RX
+from .answering.selection import Pick
+from .answering.features import Candidate
 from .corpus.manifest import Corpus, load_corpus
 from .errors import IndexCorruptError, QuestionError
+from .glossary import load_glossary
 from .index.build import LoadedIndex, open_index
-from .index.embed import Embedder, make_embedder
+from .index.embed import Embedder, english_words, make_embedder
 from .retrieval.hybrid import HybridRetriever
 from .routing.router import CAPABILITY, route
 from .settings import Settings
-from .types import Answer, Behaviour, Filters, Hit, RouteKind, Turn
+from .types import Answer, Behaviour, Citation, Filters, Hit, Reason, Role, RouteKind, Statement
+
+HistoryItem = Answer | dict | str     # an earlier Answer, its `to_dict()` (web and JSON clients), or a bare question
 
 
 def check_question(question, max_chars: int = 1000) -> str:
@@ -32,20 +40,24 @@ def check_question(question, max_chars: int = 1000) -> str:
         raise QuestionError("a question must be text: type your question in words")
     if "\x00" in question or sum(ch < " " and ch not in "\n\r\t" for ch in question) > 3:
         raise QuestionError("that looks like binary data, not a question: type your question in words")
+    if any("\ud800" <= ch <= "\udfff" for ch in question):   # a lone surrogate: not text any encoder accepts
+        raise QuestionError("the question holds characters that are not valid text (broken UTF-8): retype it")
     q = question.strip()
     if not q:
-        raise QuestionError("the question is empty: type a question about the NHS reform documents")
+        raise QuestionError("the question is empty: type a question on the NHS reform documents")
     if len(q) > max_chars:
         raise QuestionError(f"the question is {len(q):,} characters; the limit is {max_chars:,}: shorten it")
     return q
 
 
-def history_of(answers: list[Answer]) -> list[Turn]:
-    """The conversation so far, as `ask(history=...)` takes it: every earlier answer, oldest first.
+@dataclass(frozen=True)
+class Weighed:
+    """A question resolved, retrieved and weighed: everything the decision rests on."""
 
-    The web chat, `hcb eval run` on conversations and the API all build history with this.
-    """
-    return [Turn(a.question, a.retrieval_query) for a in answers]
+    resolution: Resolution
+    intent: Intent
+    hits: list[Hit]
+    evidence: Evidence
 
 
 class Assistant:
@@ -59,19 +71,26 @@ class Assistant:
         self.retriever = HybridRetriever(
             index, {d.id: d.kind for d in corpus.documents}, self.speaker_kinds,
             candidates=r.candidates, rrf_k=r.rrf_k, dense_weight=r.dense_weight,
-            lexical_weight=r.lexical_weight, sentence_weight=r.sentence_weight)
-        self.answering = AnswerContext.of(index, corpus, self.retriever.row, settings.answer)
+            lexical_weight=r.lexical_weight, sentence_weight=r.sentence_weight, sentence_pool=r.sentence_pool)
+        self.answering = AnswerContext.of(index, corpus, self.retriever.row, settings.answer, english_words())
         self.vocabulary = self.answering.vocabulary
+        self.glossary = load_glossary()
+        self.depth = max(r.top_k, settings.answer.max_passages)
 
     # ---- retrieval
 
     def search(self, query: str, k: int | None = None, filters: Filters = Filters(), timings: dict | None = None) -> list[Hit]:
-        """Ranked passages for a query (hybrid, fused)."""
+        """Ranked passages for a query (hybrid, fused; the lexical side also searches glossary equivalents)."""
         t0 = time.perf_counter()
         qvec = self.embedder.embed([query])[0]
         if timings is not None:
             timings["embed"] = (time.perf_counter() - t0) * 1000
-        return self.retriever.search(query, qvec, k or self.settings.retrieval.top_k, filters, timings)
+        return self.retriever.search(self.lexical_query(query), qvec, k or self.settings.retrieval.top_k, filters, timings)
+
+    def lexical_query(self, query: str) -> str:
+        """The query, its misspelt words corrected, and the glossary's equivalents of its terms."""
+        fixed = self.answering.speller.corrections(query)
+        return " ".join([query, *fixed, *sorted(self.glossary.expansions(" ".join([query, *fixed])))])
 
     # ---- answering
 
@@ -83,53 +102,198 @@ class Assistant:
         lines += ["", CAPABILITY]
         return "\n".join(lines)
 
-    def ask(self, question: str, history: list[Turn] | None = None, filters: Filters = Filters()) -> Answer:
-        """Answer one question: route, retrieve, select sentences, cite — or abstain or redirect."""
+    def ask(self, question: str, history: list[HistoryItem] | None = None, filters: Filters = Filters()) -> Answer:
+        """Answer one question given the earlier turns (oldest first): route, resolve, retrieve, answer or abstain."""
         t_start = time.perf_counter()
         q = check_question(question, self.settings.max_question_chars)
-        timings: dict[str, float] = {}
-        r = route(q, self.vocabulary)
+        history = list(history or [])
+        past = [self.past(h) for h in history]
+        r = route(q, self.vocabulary, topic_of(past))
         if r.kind == RouteKind.ABOUT:
-            return Answer(q, Behaviour.ANSWER, self.about(), timings_ms={"total": (time.perf_counter() - t_start) * 1000})
+            return Answer(q, Behaviour.ANSWER, self.about(), reason=Reason.ABOUT, timings_ms=_total(t_start))
         if r.kind != RouteKind.RETRIEVE:
-            return Answer(q, Behaviour.REFUSE, r.message, timings_ms={"total": (time.perf_counter() - t_start) * 1000},
-                          notes=(r.kind,))
-        rq = resolve_follow_up(q, list(history or []))
+            return Answer(q, Behaviour.REFUSE, r.message, reason=Reason(r.kind.value), detail=r.rule,
+                          timings_ms=_total(t_start))
+        res = resolve(q, past, self.corpus.speakers)
+        if res.kind in (FollowUp.WHO_SAID, FollowUp.SOURCE):
+            earlier = self.statements_of(history[res.refers_to])
+            if earlier:
+                return self._refer(q, res, earlier, t_start)
+            res = Resolution(FollowUp.CONTINUE, q, res.query, (), res.refers_to)
+        timings: dict[str, float] = {}
+        weighed = self._weigh(res, history, filters, timings)
         t0 = time.perf_counter()
-        qvec = self.embedder.embed([rq])[0]
-        timings["embed"] = (time.perf_counter() - t0) * 1000
-        hits = self.retriever.search(rq, qvec, self.settings.retrieval.top_k, filters, timings)
-        t0 = time.perf_counter()
-        intent = read_intent(q, self.corpus.speakers)
-        hits = self._add_named_voices(intent, rq, qvec, hits, filters)
-        answer = compose(q, intent, qvec, hits, self.answering)
+        answer = compose(q, weighed.intent, weighed.evidence, weighed.hits, self.answering)
         timings["compose"] = (time.perf_counter() - t0) * 1000
         timings["total"] = (time.perf_counter() - t_start) * 1000
-        return Answer(q, answer.behaviour, answer.text, answer.citations, tuple(hits), timings, rq, answer.notes)
+        return replace(answer, hits=tuple(weighed.hits), timings_ms=timings, retrieval_query=res.query)
 
-    def _add_named_voices(self, intent, rq: str, qvec, hits: list[Hit], filters: Filters) -> list[Hit]:
-        """"What do the petitioners say…" / comparisons: if a named voice is missing from the hits,
-        fetch its best passage so the answer can quote it (or honestly abstain)."""
-        wanted = intent.asked_parties or (intent.parties if intent.compare else ())
-        sides: dict[str, list[str]] = {}     # one side per kind of voice: "the Government" covers several
+    def weigh(self, question: str, history: list[HistoryItem] | None = None, filters: Filters = Filters()) -> "Weighed | None":
+        """The evidence for a question, without deciding: what `hcb eval fit` learns from (None when routed away
+        or answered from an earlier answer)."""
+        q = check_question(question, self.settings.max_question_chars)
+        history = list(history or [])
+        past = [self.past(h) for h in history]
+        if route(q, self.vocabulary, topic_of(past)).kind != RouteKind.RETRIEVE:
+            return None
+        res = resolve(q, past, self.corpus.speakers)
+        if res.kind in (FollowUp.WHO_SAID, FollowUp.SOURCE) and self.statements_of(history[res.refers_to]):
+            return None
+        return self._weigh(res, history, filters, {})
+
+    def _weigh(self, res: Resolution, history: list[HistoryItem], filters: Filters, timings: dict) -> "Weighed":
+        hits, qvec, intent = self._retrieve(res, filters, timings)
+        if res.kind == FollowUp.WHY and res.refers_to is not None:
+            hits = self._with_cited(self.statements_of(history[res.refers_to]), hits)
+        t0 = time.perf_counter()
+        ev = weigh(intent, qvec, hits, self.answering, res.context)
+        timings["weigh"] = (time.perf_counter() - t0) * 1000
+        return Weighed(res, intent, rerank(hits, ev), ev)
+
+    def explain(self, question: str, history: list[HistoryItem] | None = None, filters: Filters = Filters(),
+                top: int = 8) -> dict:
+        """The evidence behind an answer: how the turn was resolved, the most likely sentences with their
+        probabilities, and the abstention scorer's features, weights and score (`hcb ask --explain`)."""
+        ans = self.ask(question, history, filters)
+        w = self.weigh(question, history, filters)
+        cands = []
+        if w is not None:
+            ranked = sorted(zip(w.evidence.candidates, w.evidence.probabilities), key=lambda cp: -cp[1])[:top]
+            cands = [{"p": round(p, 4), "speaker": c.speaker, "text": c.text,
+                      "features": {k: round(v, 3) for k, v in c.features.items()}} for c, p in ranked]
+        return {"question": ans.question, "resolved_as": str(w.resolution.kind) if w else "", "retrieval_query": ans.retrieval_query,
+                "types": list(w.intent.types) if w else [], "behaviour": str(ans.behaviour), "reason": str(ans.reason),
+                "detail": ans.detail, "answerable": ans.explain, "candidates": cands,
+                "models": self.answering.models.provenance}
+
+    def _retrieve(self, res: Resolution, filters: Filters, timings: dict) -> tuple[list[Hit], object, Intent]:
+        t0 = time.perf_counter()
+        qvec = self.embedder.embed([res.query])[0]
+        timings["embed"] = (time.perf_counter() - t0) * 1000
+        lexq = self.lexical_query(res.query)
+        hits = self.retriever.search(lexq, qvec, self.depth, filters, timings)
+        intent = read_intent(self.answering.speller.fix_text(res.question), self.corpus.speakers)
+        if res.kind == FollowUp.WHY and "reason" not in intent.types:
+            intent = replace(intent, types=intent.types + ("reason",))
+        if res.voices and not intent.words_of:   # "what did they say?": the words of whoever "they" were
+            intent = replace(intent, words_of=tuple(res.voices))
+        return self._add_named_voices(intent, lexq, qvec, hits, filters), qvec, intent
+
+    def _add_named_voices(self, intent: Intent, lexq: str, qvec, hits: list[Hit], filters: Filters) -> list[Hit]:
+        """A voice the question names (or whose words it asks for) but that retrieval missed gets its best
+        passages, so the answer can quote it — or honestly say it doesn't speak to this."""
+        wanted = intent.words_of or intent.parties
+        if not wanted:
+            return hits
+        sides: dict[str, list[str]] = {}      # one side per kind of voice: "the Government" covers several
         for sid in wanted:
-            sides.setdefault(self.corpus.speakers[sid].kind, []).append(sid)
-        present = {h.chunk.speaker for h in hits}
+            sides.setdefault(self.speaker_kinds[sid], []).append(sid)
         seen = {h.chunk.id for h in hits}
         extra = []
         for group in sides.values():
-            # a comparison always hears each side's best passages; "what does X say" only when X is missing
-            if intent.compare or not present & set(group):
-                f = Filters(filters.kinds, tuple(group), filters.doc_ids, filters.speaker_kinds)
-                for h in self.retriever.search(rq, qvec, 2 if intent.compare else 1, f):
-                    if h.chunk.id not in seen:
-                        seen.add(h.chunk.id)
-                        extra.append(h)
+            f = Filters(filters.kinds, tuple(group), filters.doc_ids, filters.speaker_kinds)
+            for h in self.retriever.search(lexq, qvec, 2, f):
+                if h.chunk.id not in seen:
+                    seen.add(h.chunk.id)
+                    extra.append(h)
         if not extra:
             return hits
-        merged = hits[:max(1, len(hits) - len(extra))] + extra
-        return [Hit(h.chunk, h.score, i, h.dense_rank, h.lexical_rank, h.dense_score, h.lexical_score)
-                for i, h in enumerate(merged, 1)]
+        merged = hits[:max(1, self.depth - len(extra))] + extra
+        return [replace(h, rank=i) for i, h in enumerate(merged, 1)]
+
+    def _with_cited(self, statements: list[Statement], hits: list[Hit]) -> list[Hit]:
+        """The passages the last answer quoted come first: "why?" asks about its claim."""
+        chunks = list(dict.fromkeys(s.citation.chunk.id for s in statements))
+        by_id = {h.chunk.id: h for h in hits}
+        first = [by_id.get(c) or Hit(self.retriever.by_id[c], 0.0, 0) for c in chunks if c in self.retriever.by_id]
+        rest = [h for h in hits if h.chunk.id not in set(chunks)]
+        return [replace(h, rank=i) for i, h in enumerate((first + rest)[:self.depth], 1)]
+
+    def _refer(self, q: str, res: Resolution, earlier: list[Statement], t_start: float) -> Answer:
+        """"Who said that?" / "source?": the last answer's own statement, cited again (and, for a source,
+        the line of its document that dates it)."""
+        lead = next((s for s in earlier if s.role == Role.ANSWER), earlier[0])
+        chunk = lead.citation.chunk
+        picks = [Pick(Candidate(0, 0, chunk.id, 0, 0, lead.citation.quote, lead.speaker.id, False, {}), Role.ANSWER, 1.0)]
+        before = self._sentence_before(chunk, lead.citation.quote)
+        if before and CONTINUES.match(lead.citation.quote):   # "He said…": the sentence that names him
+            picks.insert(0, Pick(Candidate(0, 0, chunk.id, 0, 0, before, chunk.speaker, False, {}), Role.CONTEXT, 1.0))
+        hits = [Hit(chunk, 1.0, 1)]
+        if res.kind == FollowUp.SOURCE:
+            if dateline := self._dateline(chunk.doc_id):
+                hits.append(Hit(dateline[0], 0.0, 2))
+                picks.append(Pick(Candidate(1, 0, dateline[0].id, 0, 0, dateline[1], dateline[0].speaker, False, {}),
+                                  Role.CONTEXT, 1.0))
+        intent = read_intent(q, self.corpus.speakers)
+        ans = statements_answer(q, intent, picks, hits, self.answering)
+        return replace(ans, hits=tuple(hits), timings_ms=_total(t_start), retrieval_query=res.query)
+
+    @staticmethod
+    def _sentence_before(chunk, quote: str) -> str:
+        spans = chunk.sentences
+        for k, (a, b) in enumerate(spans):
+            if chunk.text[a:b] == quote and k > 0:
+                return chunk.text[spans[k - 1][0]:spans[k - 1][1]]
+        return ""
+
+    def _dateline(self, doc_id: str):
+        """The first sentence of a document that carries a date (its byline or dating line), if any."""
+        for c in sorted((c for c in self.index.chunks if c.doc_id == doc_id), key=lambda c: c.start):
+            for a, b in c.sentences:
+                if DATE_RX.search(c.text[a:b]):
+                    return c, c.text[a:b]
+        return None
+
+    # ---- conversation history
+
+    def past(self, h: HistoryItem) -> Past:
+        speakers = self.corpus.speakers
+        if isinstance(h, Answer):
+            return Past(h.question, named_speakers(h.question, speakers), h.retrieval_query,
+                        h.behaviour == Behaviour.ANSWER, h.behaviour == Behaviour.REFUSE,
+                        tuple(dict.fromkeys(s.speaker.id for s in h.statements)))
+        if isinstance(h, dict):
+            question = str(h.get("question", ""))
+            return Past(question, named_speakers(question, speakers), str(h.get("retrieval_query") or ""),
+                        h.get("behaviour", "answer") == "answer", h.get("behaviour") == "refuse_or_redirect",
+                        tuple(dict.fromkeys(str(s.get("speaker_id", "")) for s in h.get("statements") or [] if isinstance(s, dict))))
+        return Past(str(h), named_speakers(str(h), speakers))
+
+    def statements_of(self, h: HistoryItem) -> list[Statement]:
+        """An earlier answer's statements (rebuilt from its JSON when that is what the client kept)."""
+        if isinstance(h, Answer):
+            return list(h.statements)
+        if not isinstance(h, dict):
+            return []
+        out = []
+        for s in h.get("statements") or []:
+            c = next((c for c in h.get("citations") or [] if isinstance(c, dict) and c.get("n") == s.get("n")), {})
+            chunk = self.retriever.by_id.get(c.get("chunk_id", ""))
+            sp = self.corpus.speakers.get(s.get("speaker_id", ""))
+            if chunk is None or sp is None or s.get("quote", "") not in chunk.text:
+                continue
+            out.append(Statement(Role(s.get("role", "answer")),
+                                 Citation(s.get("n", 1), chunk, s["quote"], self.docs[chunk.doc_id], sp)))
+        return out
+
+
+def topic_of(past: list[Past]) -> str:
+    """The conversation's current topic: the last turn that was not declined."""
+    i = topic_index(past)
+    return "" if i is None else (past[i].query or past[i].question)
+
+
+def rerank(hits: list[Hit], ev: Evidence) -> list[Hit]:
+    """Passages in the order of their best sentence's probability of answering (retrieval's order breaks ties)."""
+    best: dict[str, float] = {}
+    for c, p in zip(ev.candidates, ev.probabilities):
+        best[c.chunk_id] = max(best.get(c.chunk_id, 0.0), p)
+    ordered = sorted(hits, key=lambda h: (-best.get(h.chunk.id, -1.0), h.rank))
+    return [replace(h, rank=i) for i, h in enumerate(ordered, 1)]
+
+
+def _total(t_start: float) -> dict:
+    return {"total": (time.perf_counter() - t_start) * 1000}
 
 
 def open_assistant(settings: Settings, embedder: Embedder | None = None) -> Assistant:

@@ -8,7 +8,10 @@
     ├── IndexUpdateError         the corpus changed but the index could not be updated        (3)
     ├── StoreUnavailableError    the Chroma server cannot be reached                          (4)
     ├── FetchError               a document could not be downloaded; nothing was changed      (5)
+    ├── BusyError                another command is changing the index or corpus              (6)
     ├── QuestionError            a question is empty, too long or not text                    (2)
+    ├── FilterError              a filter names an unknown kind, speaker or document          (2)
+    ├── ArgumentError            a command-line argument is not valid UTF-8                   (2)
     ├── EvalFileError            an evaluation file cannot be read at all                     (2)
     └── FeedbackError            the feedback store or its export cannot be used              (2)
 
@@ -58,7 +61,21 @@ class FetchError(HcbError):
     exit_code = 5
 
 
+class BusyError(HcbError):
+    """Another command holds the write lock of the index or the corpus."""
+
+    exit_code = 6
+
+
 class QuestionError(HcbError):
+    exit_code = 2
+
+
+class FilterError(HcbError):
+    exit_code = 2
+
+
+class ArgumentError(HcbError):
     exit_code = 2
 
 

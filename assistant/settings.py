@@ -5,7 +5,7 @@ Settings fall into typed groups; each group field is read from `HCB_<PREFIX><FIE
     Settings                paths, store, embedder, question limit    HCB_CORPUS_DIR, HCB_CHROMA_URL, ...
     ├── retrieval           depth, fusion weights                     HCB_TOP_K, HCB_RRF_K, HCB_DENSE_WEIGHT, ...
     ├── answer              sentence scoring, selection, sufficiency  HCB_ANSWER_<FIELD>
-    ├── web                 address and concurrency of the web app    HCB_HOST, HCB_PORT, HCB_CONCURRENCY
+    ├── web                 address, concurrency, request limits     HCB_HOST, HCB_PORT, HCB_CONCURRENCY, HCB_MAX_HISTORY, ...
     └── fetch               limits for `hcb corpus fetch/add`         HCB_FETCH_MAX_BYTES, HCB_FETCH_TIMEOUT
 
     >>> s = Settings.from_env({"HCB_TOP_K": "7", "HCB_PORT": "8000"})
@@ -35,31 +35,23 @@ class RetrievalSettings:
     dense_weight: float = 0.5     # whole-passage cosine
     lexical_weight: float = 2.0   # BM25
     sentence_weight: float = 1.0  # best sentence's cosine
+    sentence_pool: int = 200      # passages (top of the dense and BM25 lists) whose sentences are scored
 
 
 @dataclass(frozen=True)
 class AnswerWeights:
-    """Sentence scoring, selection and sufficiency (answering stage)."""
+    """Selection limits of the answering stage (the scorers themselves are fitted: answering/model.json)."""
 
-    max_passages: int = 5             # passages whose sentences are scored
-    overlap_weight: float = 0.6       # IDF-weighted share of the question's terms in the sentence
-    prior_weight: float = 0.25        # times the passage's rank prior (1.0, 0.75, 0.6, 0.5, 0.45, 0.4)
-    date_boost: float = 0.25          # "when" question, sentence with a date
-    number_boost: float = 0.2         # "how many" question, sentence with a figure
-    money_boost: float = 0.2          # "how much money" question, sentence with a sum
-    who_boost: float = 0.15           # "who" question, sentence naming a person
-    party_boost: float = 0.15         # the question names the sentence's speaker
-    label_penalty: float = 0.2        # sentences under 4 words ("More details") are labels, not evidence
-    word_budget: int = 95             # quoted words; openers come on top
-    list_budget: int = 130            # the same for list questions
-    keep_ratio: float = 0.8           # runners-up kept while within this share of the best score
-    follow_words: int = 45            # the next sentence joins the best one when both fit in this
-    figure_bearer_ratio: float = 0.5  # "how many X": a sentence with a figure next to X, if this close
-    type_bearer_ratio: float = 0.6    # a date/figure the question wants, from a sentence this close
+    max_passages: int = 6             # passages whose sentences are candidates
+    word_budget: int = 95             # quoted words in all, runners-up filling what the answer leaves
+    list_budget: int = 140            # words of a list's items kept with the sentence introducing it
+    keep_ratio: float = 0.1           # a runner-up is kept when its probability is this share of the best's…
+    keep_min: float = 0.02            # …and at least this
+    side_min: float = 0.1             # another kind of voice is heard when its best sentence reaches this
+    form_ratio: float = 0.1           # a sentence with the asked-for form answers if this share as likely as the best
+    side_words: int = 30              # sides may go this far over the word budget
+    max_statements: int = 8
     similar_jaccard: float = 0.6      # two sentences sharing more of their stems say the same thing
-    min_score: float = 0.55           # below: weak evidence, abstain
-    min_overlap: float = 0.2          # below (with min_dense): too few of the question's terms, abstain
-    min_dense: float = 0.5
 
 
 @dataclass(frozen=True)
@@ -67,6 +59,10 @@ class WebSettings:
     host: str = "127.0.0.1"
     port: int = 7860
     concurrency: int = 8          # simultaneous answers the web app computes
+    # request limits, checked before any work (the question's own limit is max_question_chars)
+    max_history: int = 20         # earlier turns a request may carry; the chat sends its last this many
+    max_history_chars: int = 50_000   # one earlier turn, as JSON (an answer's `to_dict()` is ~2–15 kB)
+    max_body_bytes: int = 1_000_000   # any HTTP request body (the JSON API and Gradio's own routes)
 
 
 @dataclass(frozen=True)
@@ -87,6 +83,7 @@ class Settings:
     chroma_url: str = ""          # empty: embedded PersistentClient under index_dir
     embedder: str = "minilm"      # "minilm" (real model) or "fake" (tests only)
     max_question_chars: int = 1000
+    lock_timeout: float = 300.0   # seconds a command waits for another that is changing the index or corpus
     seeds_dir: Path = ROOT.parent / "shared" / "seeds"   # the original pages, for gold quotes copied from them
     retrieval: RetrievalSettings = field(default_factory=RetrievalSettings)
     answer: AnswerWeights = field(default_factory=AnswerWeights)

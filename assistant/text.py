@@ -47,3 +47,12 @@ def words(text: str) -> list[str]:
 def tokenize(text: str) -> list[str]:
     """Lower-cased, stop-word-free stems."""
     return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+# Words that carry no topic in a question: who is asking, fillers, and question words (general English).
+FILLERS = frozenset(stem(w) for w in """
+when what which who whom whose how many much exactly actually please pls about journalist researcher student reporter
+ever far new thing things get got getting gets know really basically just anything something stuff bit lot lots kind sort
+way ok okay anyway also still even already yet whats wat u ur im hi hey need want wondering wonder curious quick question
+""".split())
+

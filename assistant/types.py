@@ -45,8 +45,33 @@ class RouteKind(StrEnum):
 class Note(StrEnum):
     """Facts about an answer that renderers show (never parsed back from text)."""
 
-    ONE_SIDE = "one_side"            # a comparison whose evidence comes from one kind of voice
+    ONE_SIDE = "one_side"            # a contested question whose evidence comes from one kind of voice
+    CONTESTED = "contested"          # the answer gives more than one side
     COMPARISON = "comparison"        # the question asks to compare sides
+    SUMMARY_OF_OTHER = "summary_of_other"   # a party's words were asked for; some come via another's summary
+
+
+class Role(StrEnum):
+    """What a statement does in an answer."""
+
+    ANSWER = "answer"          # answers what was asked: the dated line, the figure, the name, the definition
+    CONTEXT = "context"        # completes or explains the answer (the sentence before a "He said…", the reasons)
+    SIDE = "side"              # another voice on the same point
+    LIST_ITEM = "list_item"    # an item of the list the answer introduces
+
+
+class Reason(StrEnum):
+    """Why the assistant answered, abstained or declined."""
+
+    ANSWERED = "answered"
+    NOT_COVERED = "not_covered"            # the evidence does not hold what was asked
+    ABOUT = "about"
+    OPINION = "opinion"
+    INVENT = "invent"
+    WRONGDOING = "wrongdoing"
+    INJECTION = "injection"
+    OFF_TOPIC = "off_topic"
+    GREETING = "greeting"
 
 
 @dataclass(frozen=True)
@@ -161,23 +186,43 @@ class Filters:
 
 
 @dataclass(frozen=True)
-class Turn:
-    """A previous exchange, as the UI remembers it."""
+class Statement:
+    """One quoted sentence of an answer: who says it, where, and what it does in the answer."""
 
-    question: str
-    retrieval_query: str = ""
+    role: Role
+    citation: Citation
+    answer_span: tuple[int, int] | None = None   # the answering phrase (date, figure, name) inside citation.quote
+    is_item: bool = False                        # a list item in its passage (rendered as one)
+
+    @property
+    def speaker(self) -> Speaker:
+        return self.citation.speaker
+
+    def to_dict(self) -> dict:
+        sp = self.citation.speaker
+        return {"role": str(self.role), "n": self.citation.n, "quote": self.citation.quote,
+                "speaker": sp.name, "speaker_id": sp.id, "speaker_label": sp.label, "speaker_kind": sp.kind,
+                "doc_id": self.citation.document.id, "answer_span": list(self.answer_span) if self.answer_span else None,
+                "is_item": self.is_item}
 
 
 @dataclass(frozen=True)
 class Answer:
+    """The one structured result of `ask`. Renderers (text, JSON, HTML) read it; nothing parses `text` back."""
+
     question: str
     behaviour: Behaviour
-    text: str
+    text: str                            # the plain-text rendering (`hcb ask`, the JSON "answer" field)
     citations: tuple[Citation, ...] = ()
     hits: tuple[Hit, ...] = ()           # what retrieval returned (also for abstentions)
     timings_ms: dict = field(default_factory=dict)
     retrieval_query: str = ""            # the question as resolved against the conversation
-    notes: tuple[str, ...] = ()          # Note and RouteKind values, and why an answer abstained
+    notes: tuple[str, ...] = ()          # Note values
+    statements: tuple[Statement, ...] = ()
+    reason: Reason = Reason.ANSWERED
+    detail: str = ""                     # why, in words, when it abstained or declined
+    sides: tuple[str, ...] = ()          # kinds of voice quoted, in the fixed order of KINDS
+    explain: dict = field(default_factory=dict)   # the abstention scorer's features, weights and score
 
     def to_dict(self) -> dict:
         """The stable machine-readable contract of `hcb ask --json`."""
@@ -185,7 +230,13 @@ class Answer:
             "question": self.question,
             "behaviour": str(self.behaviour),
             "answer": self.text,
+            "statements": [s.to_dict() for s in self.statements],
             "citations": [c.to_dict() for c in self.citations],
+            "reason": str(self.reason),
+            "detail": self.detail,
+            "notes": [str(n) for n in self.notes],
+            "sides": list(self.sides),
+            "retrieval_query": self.retrieval_query,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }
 

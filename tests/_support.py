@@ -7,6 +7,7 @@ The package `__init__.py` next to this file keeps test module names unique
 from __future__ import annotations
 
 import importlib.util
+import os
 import re
 import shutil
 import socket
@@ -15,6 +16,7 @@ import sys
 import time
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 import httpx
 
@@ -42,43 +44,6 @@ def _root_conftest():
 
 
 require = _root_conftest().require
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def chroma_server(folder: Path):
-    """A real `chroma run` server on a free loopback port, data under `folder`; yields its URL."""
-    exe = Path(sys.executable).parent / "chroma"
-    require(exe.exists(), f"{exe} not installed (pip install chromadb)")
-    port = free_port()
-    folder.mkdir(parents=True, exist_ok=True)
-    log = (folder / "chroma.log").open("wb")
-    proc = subprocess.Popen([str(exe), "run", "--path", str(folder / "chroma-data"), "--port", str(port)],
-                            stdout=log, stderr=subprocess.STDOUT, cwd=folder)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        up, deadline = False, time.monotonic() + 60
-        while not up and proc.poll() is None and time.monotonic() < deadline:
-            try:
-                up = httpx.get(f"{url}/api/v2/heartbeat", timeout=2).status_code == 200
-            except httpx.HTTPError:
-                time.sleep(0.2)
-        log.flush()
-        require(up, f"`chroma run` did not start: {(folder / 'chroma.log').read_text(errors='replace')[-500:]}")
-        yield url
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-        log.close()
 
 
 class CountingEmbedder:
@@ -118,6 +83,78 @@ def drop_document(corpus_dir: Path, doc_id: str) -> None:
     (corpus_dir / f"{doc_id}.md").unlink()
 
 
+def hcb(*args, index_dir, embedder: str | None = "fake", corpus_dir=CORPUS_DIR, timeout: float = 180, **env_extra):
+    """`hcb ARGS` as a user runs it: a subprocess with only the HCB_* settings given here (plus `env_extra`)."""
+    require(HCB.exists(), f"{HCB} not installed (pip install -e .)")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("HCB_")}
+    env.update(HCB_INDEX_DIR=str(index_dir), HCB_CORPUS_DIR=str(corpus_dir), HCB_DATA_DIR=str(Path(index_dir) / "data"))
+    if embedder:
+        env["HCB_EMBEDDER"] = embedder
+    env.update(env_extra)
+    return subprocess.run([str(HCB), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def assert_one_line_error(p, *needles: str):
+    assert p.returncode != 0, p.stdout
+    assert "Traceback" not in p.stderr + p.stdout, p.stderr
+    lines = [x for x in p.stderr.splitlines() if x.strip()]
+    assert len(lines) == 1, p.stderr
+    assert lines[0].startswith("error: ")
+    for n in needles:
+        assert n in lines[0], (n, lines[0])
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class ServerURL(str):
+    """The address of a `chroma run` server; `.stop()` and `.start()` it for outage tests (same data, same port)."""
+
+    def __new__(cls, url: str, args: list[str], folder: Path):
+        self = super().__new__(cls, url)
+        self.args, self.folder, self.proc = args, folder, None
+        return self
+
+    def start(self) -> None:
+        with (self.folder / "chroma.log").open("ab") as log:
+            self.proc = subprocess.Popen(self.args, stdout=log, stderr=subprocess.STDOUT, cwd=self.folder)
+        up, deadline = False, time.monotonic() + 60
+        while not up and self.proc.poll() is None and time.monotonic() < deadline:
+            try:
+                up = httpx.get(f"{self}/api/v2/heartbeat", timeout=2).status_code == 200
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        require(up, f"`chroma run` did not start: {(self.folder / 'chroma.log').read_text(errors='replace')[-500:]}")
+
+    def stop(self) -> None:
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.terminate()
+            try:
+                self.proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+@contextmanager
+def chroma_server(folder: Path) -> Iterator[ServerURL]:
+    """A real `chroma run` server on a free loopback port, its data under `folder`; stopped on exit."""
+    exe = Path(sys.executable).parent / "chroma"
+    require(exe.exists(), f"{exe} not installed (pip install chromadb)")
+    folder.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    server = ServerURL(f"http://127.0.0.1:{port}",
+                       [str(exe), "run", "--path", str(folder / "chroma-data"), "--port", str(port)], folder)
+    try:
+        server.start()
+        yield server
+    finally:
+        server.stop()
+
+
 def fake_settings_for(index_dir: Path, corpus_dir: Path = CORPUS_DIR, **kw) -> Settings:
     return Settings.from_env(env={}, corpus_dir=corpus_dir, index_dir=index_dir, data_dir=index_dir / "data",
                              embedder="fake", **kw)
@@ -127,9 +164,10 @@ def fake_settings_for(index_dir: Path, corpus_dir: Path = CORPUS_DIR, **kw) -> S
 
 QUOTE_CITE = re.compile(r"“(.*?)” \[(\d+)\]", re.S)
 QUOTED = re.compile(r"“.*?”(?= \[\d+\])", re.S)
-CONTRACT_KEYS = {"question", "behaviour", "answer", "citations", "timings_ms"}
+CONTRACT_KEYS = {"question", "behaviour", "answer", "statements", "citations", "reason", "detail", "notes", "sides",
+                 "retrieval_query", "timings_ms"}
 CITATION_KEYS = {"n", "doc_id", "title", "publisher", "date", "speaker", "url", "page", "quote", "passage"}
-MAX_ANSWER_WORDS = 150
+MAX_ANSWER_WORDS = 220   # a list's items may run past the word budget
 
 
 def outside_quotes(text: str) -> str:
@@ -154,61 +192,44 @@ def snippet_problems(text: str, passages: list[str]) -> list[str]:
 
 
 def answer_problems(ans, corpus) -> list[str]:
-    """Everything wrong with an answer of behaviour "answer" built from retrieved passages ([] when well formed)."""
+    """Everything wrong with an answer of behaviour "answer" ([] when well formed), read from its structure:
+    every statement is a whole, verbatim sentence of its cited passage, spoken by the passage's speaker; one
+    citation per statement, numbered 1..n; one answering statement; the text is the renderer's output of the
+    statements (one opener per speaker block), never parsed back."""
+    from assistant.answering.render import blocks, render_text
+    from assistant.types import Role
+
     problems = []
-    text = ans.text
-    cites = {c.n: c for c in ans.citations}
-    if not ans.citations:
-        problems.append("no citations")
-    if sorted(cites) != list(range(1, len(ans.citations) + 1)):
-        problems.append(f"citation numbers are not 1..n: {sorted(cites)}")
-    quoted = QUOTE_CITE.findall(text)
-    if not quoted:
-        problems.append("no quote “…” [n] in the answer")
-    for span, n in quoted:
-        c = cites.get(int(n))
-        if c is None:
-            problems.append(f"[{n}] has no citation")
-            continue
-        if span not in c.chunk.text:
-            problems.append(f"quote [{n}] is not verbatim in its passage: {span[:60]!r}")
-        if c.quote != span:
-            problems.append(f"citation {n}.quote differs from the quoted text")
-    used = {int(n) for n in re.findall(r"\[(\d+)\]", text)}
-    if used != set(cites):
-        problems.append(f"markers {sorted(used)} do not match citations {sorted(cites)}")
-    openers = {s.attribution for s in corpus.speakers.values()} | {s.again for s in corpus.speakers.values()}
-    current = None   # speaker of the last attributed line: list items below it must be that speaker's
-    for line in outside_quotes(text).split("\n"):
-        if not line.strip():
-            continue
-        markers = [int(n) for n in re.findall(r"\[(\d+)\]", line)]
-        if not markers:
-            problems.append(f"line without a [n] marker: {line[:60]!r}")
-            continue
-        c = cites.get(markers[0])
-        opener = next((o for o in openers if line.startswith(o + ": “”")), None)
-        if opener is not None:
-            if c is not None and opener not in (c.speaker.attribution, c.speaker.again):
-                problems.append(f"[{markers[0]}] is attributed with {opener!r}, not its speaker {c.speaker.id!r}")
-            current = c.speaker.id if c is not None else None
-        elif re.fullmatch(r"- “” \[\d+\]", line):
-            if current is None or (c is not None and c.speaker.id != current):
-                problems.append(f"list item [{markers[0]}] is not under an attribution of its own speaker")
-        else:
-            problems.append(f"line neither opens with a speaker attribution nor is a quoted list item: {line[:60]!r}")
-    for c in ans.citations:
-        d = c.to_dict()
-        for key in ("title", "publisher", "date", "speaker", "passage", "quote"):
-            if not d.get(key):
-                problems.append(f"citation {c.n} lacks {key}")
-        if d["passage"] != c.chunk.text or d["quote"] not in d["passage"]:
-            problems.append(f"citation {c.n}: passage/quote mismatch")
+    st = list(ans.statements)
+    if not st or not ans.citations:
+        return ["no statements or no citations"]
+    if [s.citation.n for s in st] != list(range(1, len(st) + 1)) or [c.n for c in ans.citations] != [s.citation.n for s in st]:
+        problems.append("citation numbers are not 1..n, one per statement")
+    if sum(s.role == Role.ANSWER for s in st) != 1:
+        problems.append(f"{sum(s.role == Role.ANSWER for s in st)} answering statements (want exactly 1)")
+    elif not any(s.role == Role.ANSWER for s in blocks(st)[0]):
+        problems.append("the answering statement is not in the first block")
+    for s in st:
+        c = s.citation
+        sentences = {c.chunk.text[a:b] for a, b in c.chunk.sentences}
+        if c.quote not in sentences:
+            problems.append(f"[{c.n}] is not a whole sentence of its passage: {c.quote[:60]!r}")
         if c.chunk.speaker != c.speaker.id:
             problems.append(f"citation {c.n}: speaker {c.speaker.id!r} is not its passage's speaker {c.chunk.speaker!r}")
         if c.chunk.doc_id != c.document.id:
             problems.append(f"citation {c.n}: document {c.document.id!r} is not its passage's {c.chunk.doc_id!r}")
-    words = len(text.split())
+        if s.answer_span and not (0 <= s.answer_span[0] < s.answer_span[1] <= len(c.quote)):
+            problems.append(f"[{c.n}] answer span {s.answer_span} is outside its quote")
+        d = c.to_dict()
+        for key in ("title", "publisher", "date", "speaker", "passage", "quote"):
+            if not d.get(key):
+                problems.append(f"citation {c.n} lacks {key}")
+    if ans.text != render_text(st):
+        problems.append("the text is not the rendering of the statements")
+    openers = sum(ans.text.count(f"{b[0].speaker.attribution}:") for b in blocks(st))
+    if openers < len(blocks(st)):
+        problems.append("a speaker block is not introduced by its speaker's attribution")
+    words = len(ans.text.split())
     if words > MAX_ANSWER_WORDS:
         problems.append(f"answer has {words} words (> {MAX_ANSWER_WORDS})")
     return problems

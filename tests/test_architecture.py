@@ -15,13 +15,14 @@ MAX_LINES = 400
 
 # Each module's stage and its rank: a module may import its own stage and lower ranks only.
 RANK = {
-    "errors": 0, "types": 0, "text": 0, "settings": 1,
+    "errors": 0, "types": 0, "text": 0, "glossary": 1, "settings": 1,
     "corpus": 2, "index": 3, "ingest": 4, "retrieval": 4, "routing": 4, "answering": 5,
     "assistant": 6, "__init__": 7,
     "feedback": 8, "evaluation": 8, "web": 9, "cli": 9,
 }
 # Consumers of the pipeline read only the public API, the typed records and the stages named here.
-CONSUMERS = {"evaluation": set(), "feedback": set(), "web": {"feedback"}, "cli": {"evaluation", "feedback"}}
+# (evaluation also fits the answer stage's scorers, so it reads their feature names and model format)
+CONSUMERS = {"evaluation": {"answering"}, "feedback": set(), "web": {"feedback"}, "cli": {"evaluation", "feedback"}}
 PUBLIC = {"assistant", "assistant.types", "assistant.errors", "assistant.settings"}
 
 
@@ -159,6 +160,6 @@ def test_only_the_vector_store_imports_chromadb():
 def test_public_api():
     import assistant
 
-    for name in ("open_assistant", "Assistant", "Settings", "Filters", "Turn", "Answer", "errors"):
+    for name in ("open_assistant", "Assistant", "Settings", "Filters", "Answer", "Statement", "errors"):
         assert name in assistant.__all__ and hasattr(assistant, name)
     assert all(hasattr(assistant, n) for n in assistant.__all__)

@@ -1,16 +1,18 @@
-"""Composition: an attributed, cited answer from the documents' own sentences, or an honest abstention.
+"""Composition: the structured answer from the selected sentences, or an honest abstention.
 
-No language model: every quoted sentence is a verbatim slice of a cited
-passage, so quotes cannot be invented. The steps are pure functions, each in its module:
+No language model: every statement is a verbatim sentence of a cited passage, so quotes cannot be
+invented. The steps, each a pure function in its own module:
 
-    read_intent(question)        intent.py       what the question asks for (a date, a number, a list, named voices)
-    score_sentences(...)         scoring.py      relevance of each sentence of the top passages
-    select(...)                  selection.py    best sentences: the most direct first, diverse, within a word budget
-    sufficient(...)              sufficiency.py  does the evidence hold what was asked? if not, abstain
-    render_text(...)             here            "The LGA's view is: “…” [1]", grouped by speaker
+    read_intent(question)              intent.py       what the question asks for
+    candidates(...)                    features.py     every sentence of the top passages, with named features
+    load_models().sentence             scoring.py      how likely each sentence answers (fitted on dev)
+    answerability_features(...)        sufficiency.py  does the evidence hold what was asked? (fitted on dev)
+    select(...)                        selection.py    answer first, what completes it, runners-up, every side
+    render_text(...)                   render.py       one opener per speaker block
 
     ctx = AnswerContext.of(index, corpus, row_of, settings.answer)
-    answer = compose(question, read_intent(question, corpus.speakers), qvec, hits, ctx)
+    ev = weigh(intent, qvec, hits, ctx)
+    answer = compose(question, intent, ev, hits, ctx)
 """
 
 from __future__ import annotations
@@ -19,14 +21,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ..glossary import Glossary, load_glossary
 from ..settings import AnswerWeights
-from ..types import Answer, Behaviour, Citation, Document, Hit, Note, Speaker
+from ..types import KINDS, Answer, Behaviour, Citation, Document, Hit, Note, Reason, Role, Speaker, Statement
+from .features import Candidate, Focus, candidates
 from .intent import Intent
-from .scoring import Candidate, score_sentences
-from .selection import select
-from .sufficiency import sufficient
+from .patterns import DATE_RX, FIGURE_RX, MONEY_RX, NAME_RX
+from .render import abstention_text, render_text
+from .scoring import Models, load_models
+from .spelling import Speller
+from .selection import Pick, select
+from .sufficiency import answerability_features, explain
 
-ABSTAIN_TEXT = "The documents I have don't cover this."
+SPAN_FORMS = (("date", DATE_RX), ("money", MONEY_RX), ("number", FIGURE_RX), ("who", NAME_RX))
 
 
 @dataclass(frozen=True)
@@ -36,76 +43,75 @@ class AnswerContext:
     index: object                    # LoadedIndex: sentence vectors and offsets, IDF
     row_of: dict[str, int]           # chunk id -> row in the index
     vocabulary: frozenset[str]       # stems the corpus uses
-    corpus_text: str                 # every available document, lower case, whitespace collapsed
     speakers: dict[str, Speaker]
-    speaker_kinds: dict[str, str]
+    kinds: dict[str, str]            # speaker id -> kind of voice
     docs: dict[str, Document]
     weights: AnswerWeights
+    glossary: Glossary
+    models: Models
+    speller: Speller
 
     @classmethod
-    def of(cls, index, corpus, row_of: dict[str, int], weights: AnswerWeights) -> "AnswerContext":
-        return cls(index, row_of, index.lexical.vocabulary(),
-                   " ".join(" ".join(d.text.split()) for d in corpus.available).lower(),
-                   corpus.speakers, {s.id: s.kind for s in corpus.speakers.values()},
-                   {d.id: d for d in corpus.documents}, weights)
+    def of(cls, index, corpus, row_of: dict[str, int], weights: AnswerWeights, english=frozenset()) -> "AnswerContext":
+        return cls(index, row_of, index.lexical.vocabulary(), corpus.speakers,
+                   {s.id: s.kind for s in corpus.speakers.values()}, {d.id: d for d in corpus.documents}, weights,
+                   load_glossary(), load_models(), Speller.of_chunks(index.chunks, english))
 
 
-def compose(q: str, intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext) -> Answer:
-    """The answer from the hits' sentences, or an abstention naming why (in `notes`)."""
-    w = ctx.weights
-    cands = score_sentences(intent, qvec, hits, ctx.index, ctx.index.idf, w, row_of=ctx.row_of)
-    chosen = select(intent, cands, ctx.speaker_kinds, w)
-    ok, why = sufficient(intent, chosen, hits, ctx.vocabulary, ctx.corpus_text, ctx.speakers, w)
-    if not ok:
-        return Answer(q, Behaviour.ABSTAIN, abstention_text(hits, ctx.docs), notes=(why,))
-    text, pairs = render_text(chosen, ctx.speakers)
+@dataclass(frozen=True)
+class Evidence:
+    """Everything the decision rests on, for composing and for `--explain` / fitting."""
+
+    candidates: list[Candidate]
+    probabilities: list[float]
+    answerability: dict[str, float]
+    score: float                     # probability that the evidence answers the question
+
+
+def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext, context: str = "") -> Evidence:
+    focus = Focus.of(intent.question, ctx.speller, ctx.index.idf, context)
+    cands = candidates(intent, focus, qvec, hits, ctx.index, ctx.glossary, ctx.row_of, ctx.weights.max_passages,
+                       {d: doc.title for d, doc in ctx.docs.items()})
+    probs = [ctx.models.sentence.probability(c.features) for c in cands]
+    feats = answerability_features(intent, focus, cands, probs, ctx.vocabulary, ctx.glossary, ctx.speakers)
+    return Evidence(cands, probs, feats, ctx.models.answerable.probability(feats))
+
+
+def answer_span(intent: Intent, quote: str) -> tuple[int, int] | None:
+    """The phrase of the answering sentence that answers: its date, sum, figure or name, as asked."""
+    for name, rx in SPAN_FORMS:
+        if name in intent.types and (m := rx.search(quote)):
+            return m.start(), m.end()
+    return None
+
+
+def compose(q: str, intent: Intent, ev: Evidence, hits: list[Hit], ctx: AnswerContext) -> Answer:
+    """The answer from the weighed evidence, or an abstention saying why (`detail`, `explain`)."""
+    why = explain(ev.answerability, ctx.models.answerable)
+    if not ev.candidates or ev.score < ctx.models.answerable.threshold:
+        return Answer(q, Behaviour.ABSTAIN, abstention_text(hits, ctx.docs), reason=Reason.NOT_COVERED,
+                      detail=f"the evidence does not hold what was asked (score {ev.score:.2f} < {ctx.models.answerable.threshold:.2f})",
+                      explain=why)
+    picks = select(intent, ev.candidates, ev.probabilities, ctx.kinds, ctx.weights)
+    return statements_answer(q, intent, picks, hits, ctx, why)
+
+
+def statements_answer(q: str, intent: Intent, picks: list[Pick], hits: list[Hit], ctx: AnswerContext,
+                      why: dict | None = None) -> Answer:
     by_id = {h.chunk.id: h.chunk for h in hits}
-    citations = tuple(Citation(n, by_id[c.chunk_id], c.text, ctx.docs[by_id[c.chunk_id].doc_id],
-                               ctx.speakers[c.speaker]) for n, c in pairs)
-    kinds = {ctx.speakers[c.speaker].kind for c in chosen}
-    notes = (Note.ONE_SIDE,) if intent.compare and len(kinds) < 2 else ()
-    if intent.explicit_compare:
-        notes += (Note.COMPARISON,)
-    return Answer(q, Behaviour.ANSWER, text, citations, notes=notes)
-
-
-def abstention_text(hits: list[Hit], docs: dict[str, Document]) -> str:
-    """"Not covered", then the closest passages, marked as not an answer."""
-    lines = [ABSTAIN_TEXT + " These are the closest passages I found — they are **not an answer** to your question:", ""]
-    for h in hits[:3]:
-        d = docs[h.chunk.doc_id]
-        snippet = " ".join(h.chunk.text.split()[:30])
-        lines.append(f"- {d.title} ({d.publisher}, {d.date}): “{snippet}…”")
-    return "\n".join(lines)
-
-
-def render_text(chosen: list[Candidate], speakers: dict) -> tuple[str, list[tuple[int, Candidate]]]:
-    """Answer text with [n] markers; lead sentence first, the rest grouped by speaker.
-
-    Returns the text and (n, candidate) pairs in citation order.
-    """
-    if not chosen:
-        return "", []
-    lead, rest = chosen[0], chosen[1:]
-    order = [lead.speaker] + [s for s in dict.fromkeys(c.speaker for c in rest) if s != lead.speaker]
-    grouped = [lead] + sorted(rest, key=lambda c: (order.index(c.speaker), c.chunk_id != lead.chunk_id, c.chunk_id, c.start))
-    lines, cites, seen_speakers = [], [], set()
-    prev = None
-    for c in grouped:
-        n = len(cites) + 1
-        cites.append((n, c))
-        sp = speakers[c.speaker]
-        if c.is_item and prev is not None and prev.speaker == c.speaker and (prev.is_item or prev.text.rstrip().endswith(":")):
-            lines.append(f"- “{c.text}” [{n}]")
-        else:
-            opener = sp.again if c.speaker in seen_speakers else sp.attribution
-            lines.append(f"{opener}: “{c.text}” [{n}]")
-        seen_speakers.add(c.speaker)
-        prev = c
-    text = ""
-    for line in lines:
-        if line.startswith("- "):
-            text += "\n" + line
-        else:
-            text += ("\n\n" if text else "") + line
-    return text, cites
+    statements = []
+    for n, p in enumerate(picks, 1):
+        chunk = by_id[p.candidate.chunk_id]
+        cite = Citation(n, chunk, p.candidate.text, ctx.docs[chunk.doc_id], ctx.speakers[p.candidate.speaker])
+        span = answer_span(intent, p.candidate.text) if p.role == Role.ANSWER else None
+        statements.append(Statement(p.role, cite, span, p.candidate.is_item))
+    sides = tuple(k for k in KINDS if any(ctx.kinds.get(s.speaker.id) == k for s in statements))
+    notes: list[str] = []
+    if intent.contested:
+        notes.append(Note.CONTESTED if len(sides) > 1 else Note.ONE_SIDE)
+    if "comparison" in intent.types:
+        notes.append(Note.COMPARISON)
+    if intent.words_of and any(s.speaker.id not in intent.words_of for s in statements):
+        notes.append(Note.SUMMARY_OF_OTHER)
+    return Answer(q, Behaviour.ANSWER, render_text(statements), tuple(s.citation for s in statements),
+                  statements=tuple(statements), notes=tuple(notes), sides=sides, explain=why or {})

@@ -1,28 +1,169 @@
-"""Follow-up questions: a short question leaning on the previous turn is searched together with it.
+r"""Conversations: each turn resolved against the earlier turns' questions *and answers*.
 
-    >>> resolve_follow_up("and what does the LGA say about that?", [Turn("What will ICBs do?")])
-    'and what does the LGA say about that? What will ICBs do?'
-    >>> resolve_follow_up("When was the Government's response published?", [Turn("What will ICBs do?")])
-    "When was the Government's response published?"
+    "whose words?" / "source?"       answered from the last answer's citations
+    "and Pulse?" / "what about X?"   the last question asked again, for that party
+    "no, Care England I mean"        the correction replaces the party (or topic) it names
+    "why?" / "why not?"              the reasons around the last answer's claim
+    "when was that?" (short, leaning) searched together with the last question
+    anything self-contained          a new topic: not merged with the old one
+
+A declined turn never becomes the topic; an abstained one still can. Pure: question and history in,
+a `Resolution` out.
+
+    >>> r = resolve("and the LGA?", [Past("Government's view on councils' role?", ("dhsc",))], SPEAKERS_EXAMPLE)
+    >>> str(r.kind), r.question, r.parties
+    ('party', "LGA's view on councils' role?", ('lga',))
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from enum import StrEnum
 
-from ..text import tokenize
-from ..types import Turn
+from ..text import FILLERS, STOPWORDS, stem, words
+from ..types import Speaker
+from .intent import alias_rx, named_speakers
 
-FOLLOW_UP = re.compile(r"^\s*(and|but|so|also|what about|how about|and what|why|then)\b|\b(that|this|it|they|them|those|these|he|she|his|her|their|its)\b", re.I)
+
+MAX_CARRIED = 40      # words of the earlier query a follow-up carries: the last topic, not the whole conversation
 
 
-def resolve_follow_up(question: str, history: list[Turn]) -> str:
-    """A short question leaning on the previous turn ("and what does the LGA say about that?")
-    is searched together with that turn's question."""
-    if not history:
+class FollowUp(StrEnum):
+    NEW = "new"
+    CONTINUE = "continue"        # leans on the last topic
+    PARTY = "party"              # the last question, for another party
+    CORRECTION = "correction"
+    WHY = "why"
+    WHO_SAID = "who_said"
+    SOURCE = "source"
+
+
+@dataclass(frozen=True)
+class Past:
+    """What resolution needs of an earlier turn (built from an Answer, or from a bare question)."""
+
+    question: str
+    parties: tuple[str, ...] = ()       # speakers its question named
+    query: str = ""                     # the query it was resolved to
+    answered: bool = True               # it gave an answer (not an abstention)
+    declined: bool = False              # refused or redirected: never the topic
+    speakers: tuple[str, ...] = ()      # speakers its statements quote
+
+
+@dataclass(frozen=True)
+class Resolution:
+    kind: FollowUp
+    question: str                       # the question to answer (the last one rewritten, for PARTY/CORRECTION)
+    query: str                          # what to search for
+    parties: tuple[str, ...] = ()       # the voice the turn switches to (PARTY, CORRECTION)
+    refers_to: int | None = None        # index in history of the turn referred to
+    context: str = ""                   # the earlier topic a leaning turn carries (weighs less than its own words)
+    voices: tuple[str, ...] = ()        # "what did they say": whose words "they" are
+
+
+PRONOUN = re.compile(r"\b(?:it|its|they|them|their|theirs|that|this|those|these|he|him|his|she|her|hers|there|then|so|same|one|ones)\b", re.I)
+LEAD = re.compile(r"^\s*(?:and|but|also|so|then|ok|okay|right|plus|&)\b|^\s*(?:what|how) about\b|^\s*what of\b", re.I)
+WHO_SAID = re.compile(r"^\s*(?:so\s+|and\s+|ok\s+)?(?:who|which (?:one|party|side|organisation|group|body|person))\s+"
+                      r"(?:said|says|say|wrote|writes|argued|argues|claimed|claims|made|is|was|'s|’s)\s+(?:that|this|it|so|those)\b"
+                      r"|^\s*whose (?:words|views?|quotes?|claims?|points?|lines?) (?:is|was|are|were) (?:that|this|those|these)\b|^\s*who(?:'s| is) (?:that|this) from\b"
+                      r"|^\s*who said\s*\??\s*$", re.I)
+SOURCE = re.compile(r"^\s*(?:source|sources|ref|reference|citation|link)s?\b(?:\s*[?,.!]?\s*(?:and|&|\+)?\s*(?:the\s+)?(?:date|author|who|when|pls|please)\b)*\s*\??\s*$|\bwhere (?:does|did|do) (?:it|they|that|this) say\b"
+                    r"|\bwhere(?:'s| is| was) (?:that|this) from\b|\bwhat(?:'s| is) (?:the|your) source\b|\bwhich (?:document|article|page)\b.*\b(?:that|this|it)\b",
+                    re.I)
+WHY = re.compile(r"^\s*(?:and\s+|but\s+|so\s+|ok\s+)?(?:why|how come)(?:\s+not)?\b", re.I)
+CORRECTION = re.compile(r"^\s*(?:no|nope|sorry|oops|actually|not)\b.*\b(?:i mean|i meant|meant|i was asking about|i'm asking about)\b"
+                        r"|^\s*(?:sorry|no),?\s+(?:i meant|i mean)\b|\bnot the\b.*\b(?:i meant|but)\b", re.I)
+# "what did they say", "what do they want", "how did he respond": a pronoun's words
+SPEAKS = re.compile(r"\b(?:they|them|he|she|it|their|his|her)\b\s+(?:\w+\s+)?(?:say|said|says|think|want|wants|argue|claim|respond|"
+                    r"reply|replied|make of|reckon|propose|ask|asking|demand|worried|view)\b|\b(?:say|said|argue|claim)\b\s+(?:they|he|she|it)\b",
+                    re.I)
+# a question of its own: a question word with its verb ("what is", "who led", "how many")
+ASKS = re.compile(r"\b(?:what|who|whom|whose|when|where|which|why|how)\b\s+(?:\w+\s+)?(?:is|are|was|were|does|do|did|will|would|can|"
+                  r"could|should|has|have|had|led|said|says|say|means?|many|much)\b", re.I)
+NOT_X = re.compile(r"\bnot (?:the )?(.{2,40}?)(?:[,.?!]|$)", re.I)
+
+
+def content_words(text: str, speakers: dict[str, Speaker] | None = None) -> list[str]:
+    """Words that carry a topic: not stop words, not pronouns, not the names of voices."""
+    alias = {w for sp in (speakers or {}).values() for a in sp.aliases for w in a.split()}
+    return [w for w in words(text) if w not in STOPWORDS and not PRONOUN.fullmatch(w) and w not in alias
+            and stem(w) not in FILLERS and w not in {"meant", "mean", "sorry", "no", "diff", "different", "topic"}]
+
+
+def topic_index(history: list[Past]) -> int | None:
+    """The most recent turn that can be the topic: not declined."""
+    for i in range(len(history) - 1, -1, -1):
+        if not history[i].declined:
+            return i
+    return None
+
+
+def answered_index(history: list[Past]) -> int | None:
+    for i in range(len(history) - 1, -1, -1):
+        if history[i].answered and not history[i].declined:
+            return i
+    return None
+
+
+def swap_parties(question: str, old: tuple[str, ...], new: tuple[str, ...], speakers: dict[str, Speaker]) -> str:
+    """The question with the earlier voices' names replaced by the new voice's label; appended if none is named."""
+    if not new:
         return question
-    content = tokenize(question)
-    if len(content) <= 6 and FOLLOW_UP.search(question):
-        prev = history[-1].retrieval_query or history[-1].question
-        return f"{question} {prev}"
-    return question
+    name = speakers[new[0]].aliases[0] if speakers[new[0]].aliases else speakers[new[0]].label
+    name = name.upper() if len(name) <= 4 else name   # "lga" → "LGA"
+    out, done = question, False
+    for sid in old:
+        for a in sorted(speakers[sid].aliases, key=len, reverse=True):
+            rx = alias_rx(a)
+            if rx.search(out):
+                out, done = rx.sub(name, out, count=1), True
+                break
+        if done:
+            break
+    return out if done else f"{question.rstrip(' ?')} — {name}?"
+
+
+def resolve(question: str, history: list[Past], speakers: dict[str, Speaker]) -> Resolution:
+    """How this turn leans on the earlier ones (see the module docstring)."""
+    new = Resolution(FollowUp.NEW, question, question)
+    if not history:
+        return new
+    t = topic_index(history)
+    a = answered_index(history)
+    own = content_words(question, speakers)
+    named = named_speakers(question, speakers)
+    if WHO_SAID.search(question) and a is not None:
+        return Resolution(FollowUp.WHO_SAID, question, history[a].query or history[a].question, refers_to=a)
+    if SOURCE.search(question) and a is not None:
+        return Resolution(FollowUp.SOURCE, question, history[a].query or history[a].question, refers_to=a)
+    if t is None:
+        return new
+    prev = history[t]
+    prev_q = " ".join((prev.query or prev.question).split()[:MAX_CARRIED])
+    if CORRECTION.search(question):
+        wrong = named_speakers(" ".join(NOT_X.findall(question)), speakers)
+        right = tuple(p for p in named if p not in wrong)
+        if right:
+            rewritten = swap_parties(prev_q, wrong or prev.parties or prev.speakers, right, speakers)
+            return Resolution(FollowUp.CORRECTION, rewritten, rewritten, right, t)
+        topic = " ".join(content_words(re.sub(NOT_X, " ", question), speakers))
+        return Resolution(FollowUp.CORRECTION, f"{prev.question} ({topic})", f"{topic} {prev_q}", (), t)
+    if WHY.search(question) and len(own) <= 4:
+        return Resolution(FollowUp.WHY, question, f"{question} {prev_q}", (), t, prev_q, prev.speakers[:1])
+    if named and len(words(question)) <= 6 and not ASKS.search(question) and len(own) <= 2:
+        rewritten = swap_parties(prev_q, prev.parties or prev.speakers[:1], named, speakers)
+        return Resolution(FollowUp.PARTY, rewritten, rewritten, named, t)
+    leaning = bool(PRONOUN.search(question)) or bool(LEAD.search(question))
+    if (leaning and len(own) <= 4) or (len(own) <= 1 and not named):
+        voices = (prev.parties or prev.speakers[:1]) if SPEAKS.search(question) and not named else ()
+        return Resolution(FollowUp.CONTINUE, question, f"{question} {prev_q}", (), t, prev_q, voices)
+    return new
+
+
+SPEAKERS_EXAMPLE = {
+    "dhsc": Speaker("dhsc", "Department of Health and Social Care", "the Government's response",
+                    "The Government's response says", "government", aliases=("government", "dhsc")),
+    "lga": Speaker("lga", "Local Government Association", "the LGA's view", "The LGA's view is", "local_government",
+                   aliases=("lga", "local government association", "councils")),
+}

@@ -1,76 +1,76 @@
-"""Scoring: every sentence of the top passages, by similarity, term overlap and what the question asks for.
+"""The two fitted scorers, as data: how likely a sentence answers the question, and whether the evidence
+answers it at all. Both are logistic regressions over named features (features.py, sufficiency.py),
+fitted on the `dev` split by `hcb eval fit` and stored in `model.json` beside this module.
 
-    cands = score_sentences(intent, qvec, hits, index, index.idf, settings.answer)
-    cands[0].text      # the best-scoring sentence
+    m = load_models()
+    m.sentence.probability({"cos": 0.7, ...}), m.answerable.threshold
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
-import numpy as np
+from .features import sigmoid
 
-from ..settings import AnswerWeights
-from ..text import tokenize
-from .intent import Intent
-from .patterns import DATE_RX, MONEY_RX, NAMED_PERSON, NUMBER_RX
+MODEL_FILE = Path(__file__).with_name("model.json")
 
 
 @dataclass(frozen=True)
-class Candidate:
-    hit_index: int
-    sentence_row: int        # row in the index's sentence matrix
-    chunk_id: str
-    start: int               # offsets within the chunk text
-    end: int
-    text: str
-    speaker: str
-    is_item: bool
-    score: float
-    dense: float
-    overlap: float
+class LinearModel:
+    features: tuple[str, ...]
+    weights: tuple[float, ...]
+    bias: float
+    threshold: float = 0.5
+    means: tuple[float, ...] = ()      # standardisation fitted with the weights (0 / 1 when absent)
+    scales: tuple[float, ...] = ()
+
+    def score(self, values: dict[str, float]) -> float:
+        return self.bias + sum(w * self._z(i, values.get(f, 0.0)) for i, (f, w) in enumerate(zip(self.features, self.weights)))
+
+    def probability(self, values: dict[str, float]) -> float:
+        return sigmoid(self.score(values))
+
+    def contributions(self, values: dict[str, float]) -> list[tuple[str, float, float, float]]:
+        """(feature, value, weight, weight × standardised value) for `hcb ask --explain`."""
+        return [(f, values.get(f, 0.0), w, w * self._z(i, values.get(f, 0.0)))
+                for i, (f, w) in enumerate(zip(self.features, self.weights))]
+
+    def _z(self, i: int, v: float) -> float:
+        if not self.means:
+            return v
+        return (v - self.means[i]) / (self.scales[i] or 1.0)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "LinearModel":
+        return cls(tuple(d["features"]), tuple(d["weights"]), float(d["bias"]), float(d.get("threshold", 0.5)),
+                   tuple(d.get("means", ())), tuple(d.get("scales", ())))
+
+    def to_dict(self) -> dict:
+        return {"features": list(self.features), "weights": [round(w, 6) for w in self.weights], "bias": round(self.bias, 6),
+                "threshold": round(self.threshold, 6), "means": [round(x, 6) for x in self.means],
+                "scales": [round(x, 6) for x in self.scales]}
 
 
-def _overlap(terms: tuple[str, ...], text: str, idf: dict[str, float], default_idf: float) -> float:
-    if not terms:
-        return 0.0
-    have = set(tokenize(text))
-    total = sum(idf.get(t, default_idf) for t in terms)
-    return sum(idf.get(t, default_idf) for t in terms if t in have) / total if total else 0.0
+# Before any fitting: a plain prior (similarity, terms, the asked-for form), so a fresh checkout still answers.
+PRIOR_SENTENCE = LinearModel(("cos", "focus", "type_hit", "type_miss", "prior", "short", "party_hit"),
+                             (6.0, 3.0, 1.0, -1.0, 1.0, -2.0, 0.5), -4.5)
+PRIOR_ANSWERABLE = LinearModel(("best_p", "best_p_form", "oov", "unvoiced"), (3.0, 3.0, -3.0, -3.0), -2.0, 0.5)
 
 
-def score_sentences(intent: Intent, qvec: np.ndarray, hits, index, idf: dict[str, float],
-                    w: AnswerWeights = AnswerWeights(), *, row_of: dict[str, int] | None = None) -> list[Candidate]:
-    """Every sentence of the top passages, scored; best first. `row_of` maps chunk id → index row
-    (pass the retriever's to avoid rebuilding it per question)."""
-    default_idf = max(idf.values(), default=1.0)
-    row_of = row_of or {c.id: i for i, c in enumerate(index.chunks)}
-    prior = [1.0, 0.75, 0.6, 0.5, 0.45, 0.4]
-    out = []
-    for h_i, hit in enumerate(hits[:w.max_passages]):
-        c = hit.chunk
-        r = row_of[c.id]
-        first = int(index.sentence_offsets[r])
-        sims = index.sentence_vectors[first:first + len(c.sentences)] @ qvec
-        for j, (a, b) in enumerate(c.sentences):
-            text = c.text[a:b]
-            line_start = c.text.rfind("\n", 0, a) + 1
-            is_item = bool(re.match(r"\s*(?:[-*•]|\d{1,2}[.)])\s", c.text[line_start:a + 1]))
-            ov = _overlap(intent.terms, text, idf, default_idf)
-            s = float(sims[j]) + w.overlap_weight * ov + w.prior_weight * prior[min(h_i, len(prior) - 1)]
-            if intent.date and DATE_RX.search(text):
-                s += w.date_boost
-            if intent.number and NUMBER_RX.search(text):
-                s += w.number_boost
-            if intent.money and MONEY_RX.search(text):
-                s += w.money_boost
-            if intent.who and NAMED_PERSON.search(text):
-                s += w.who_boost
-            if intent.parties and not intent.compare:
-                s += w.party_boost if c.speaker in intent.parties else 0.0
-            if len(text.split()) < 4 and not (intent.date or intent.number):
-                s -= w.label_penalty   # a label ("More details") is not evidence
-            out.append(Candidate(h_i, first + j, c.id, a, b, text, c.speaker, is_item, s, float(sims[j]), ov))
-    out.sort(key=lambda x: -x.score)
-    return out
+@dataclass(frozen=True)
+class Models:
+    sentence: LinearModel
+    answerable: LinearModel
+    provenance: dict = field(default_factory=dict)
+
+
+@lru_cache(maxsize=4)
+def load_models(path: Path = MODEL_FILE) -> Models:
+    """The fitted models, or the priors when no model file has been fitted yet."""
+    if not Path(path).is_file():
+        return Models(PRIOR_SENTENCE, PRIOR_ANSWERABLE, {"fitted": False})
+    raw = json.loads(Path(path).read_text(encoding="utf-8"))
+    return Models(LinearModel.from_dict(raw["sentence"]), LinearModel.from_dict(raw["answerable"]), raw.get("provenance", {}))

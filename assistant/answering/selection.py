@@ -1,20 +1,27 @@
-"""Selection: the most direct sentence first, the sentences that complete it, each named side, close runners-up.
+"""Selection, answer first: the sentence most likely to answer, what completes it, close runners-up, and
+every other side that speaks to the point, in a fixed order of kinds of voice.
 
-    chosen = select(intent, cands, speaker_kinds, settings.answer)
+    picks = select(intent, cands, probs, kinds, settings.answer)
+    [(p.candidate.text, p.role) for p in picks]
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from ..settings import AnswerWeights
 from ..text import tokenize
+from ..types import KINDS, Role
 from .intent import Intent
-from .patterns import CONTINUES, DATE_RX, MONEY_RX, NUMBER_RX
-from .scoring import Candidate
+from .patterns import CONTINUES
+from .features import Candidate
 
 
-def has_figure(text: str) -> bool:
-    """A number that is not part of a date."""
-    return bool(NUMBER_RX.search(DATE_RX.sub(" ", text)))
+@dataclass(frozen=True)
+class Pick:
+    candidate: Candidate
+    role: Role
+    probability: float
 
 
 def _similar(a: str, b: str, jaccard: float) -> bool:
@@ -22,75 +29,113 @@ def _similar(a: str, b: str, jaccard: float) -> bool:
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) > jaccard
 
 
-def select(intent: Intent, cands: list[Candidate], kinds: dict[str, str] | None = None,
-           w: AnswerWeights = AnswerWeights()) -> list[Candidate]:
-    """Greedy choice: the best sentence, the sentence after it when that completes it (a list,
-    "They are …", a short follow-on), the sentence naming a quoted speaker ("He said …"), each
-    named party's best sentence for comparisons, then close runners-up, within a word budget."""
+def _passage(cands: list[Candidate], c: Candidate) -> list[Candidate]:
+    return sorted((x for x in cands if x.chunk_id == c.chunk_id), key=lambda x: x.position)
+
+
+def completion(cands: list[Candidate], best: Candidate, wants_list: bool, budget: int) -> tuple[list[Candidate], list[Candidate]]:
+    """(sentences before, sentences after) that complete the best one: the sentence naming a quoted speaker
+    ("He said…" needs the one before), the items of a list it introduces or belongs to, a short follow-on."""
+    same = _passage(cands, best)
+    i = next(k for k, x in enumerate(same) if x.position == best.position)
+    before: list[Candidate] = []
+    after: list[Candidate] = []
+    if i > 0 and CONTINUES.match(best.text):
+        before.append(same[i - 1])
+    intro = best.text.rstrip().endswith(":")
+    if best.is_item or intro or (wants_list and i + 1 < len(same) and same[i + 1].is_item):
+        start = i
+        if best.is_item:   # back to the sentence introducing the list, then every item
+            while start > 0 and same[start - 1].is_item:
+                start -= 1
+            if start > 0 and same[start - 1].text.rstrip().endswith(":"):
+                before = [same[start - 1]]
+        used = 0
+        for x in same[start:]:
+            if x.position == best.position:
+                continue
+            if x.position > best.position and not x.is_item and after:
+                break
+            if not x.is_item and x.position > best.position + 1:
+                break
+            n = len(x.text.split())
+            if used + n > budget:
+                break
+            (before if x.position < best.position else after).append(x)
+            used += n
+    elif i + 1 < len(same) and CONTINUES.match(same[i + 1].text) and len(same[i + 1].text.split()) <= 40:
+        after.append(same[i + 1])
+    return before, after
+
+
+def form_wanted(intent: Intent) -> bool:
+    return any(t in ("date", "number", "money", "who") for t in intent.types)
+
+
+def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: dict[str, str],
+           w: AnswerWeights = AnswerWeights()) -> list[Pick]:
+    """The statements of the answer, in reading order: the answer's block first, then the other sides."""
     if not cands:
         return []
-    budget = w.list_budget if intent.list else w.word_budget
-    kinds = kinds or {}
-    chosen: list[Candidate] = []
-    used = 0
+    prob = {id(c): p for c, p in zip(cands, probs)}
+    order = sorted(cands, key=lambda c: -prob[id(c)])
+    pool = order
+    if intent.words_of:   # a party's own words were asked for: the answer is theirs, from their own text
+        theirs = [c for c in order if c.speaker in intent.words_of]
+        if theirs:
+            pool = theirs + [c for c in order if c.speaker not in intent.words_of]
+    best = pool[0]
+    if form_wanted(intent):   # answer first: the likeliest sentence that has the asked-for date, figure or name
+        formed = [c for c in pool if c.features.get("type_hit", 0.0) > 0 and prob[id(c)] >= w.form_ratio * prob[id(best)]]
+        if formed:
+            best = formed[0]
+    p_best = prob[id(best)]
+    before, after = completion(cands, best, "list" in intent.types, w.list_budget)
+    picks: list[Pick] = [Pick(c, Role.LIST_ITEM if c.is_item else Role.CONTEXT, prob[id(c)]) for c in before]
+    picks.append(Pick(best, Role.ANSWER, p_best))
+    picks += [Pick(c, Role.LIST_ITEM if c.is_item else Role.CONTEXT, prob[id(c)]) for c in after]
+    used = sum(len(p.candidate.text.split()) for p in picks)
 
-    def add(c, force=False) -> bool:
+    def taken(c: Candidate) -> bool:
+        return any((p.candidate.chunk_id, p.candidate.start) == (c.chunk_id, c.start)
+                   or _similar(p.candidate.text, c.text, w.similar_jaccard) for p in picks)
+
+    def add(c: Candidate, role: Role, force: bool = False) -> bool:
         nonlocal used
-        if any(c.chunk_id == x.chunk_id and c.start == x.start for x in chosen):
-            return False
-        if any(_similar(c.text, x.text, w.similar_jaccard) for x in chosen):
-            return False
         n = len(c.text.split())
-        if not force and used + n > budget:
+        if taken(c) or (not force and used + n > w.word_budget) or len(picks) >= w.max_statements:
             return False
-        chosen.append(c)
+        picks.append(Pick(c, role, prob[id(c)]))
         used += n
         return True
 
-    best = cands[0]
-    add(best, force=True)
-    in_chunk = sorted((c for c in cands if c.chunk_id == best.chunk_id), key=lambda c: c.start)
-    pos = next(i for i, c in enumerate(in_chunk) if c.start == best.start)
-    prev = in_chunk[pos - 1] if pos > 0 else None
-    nxt = in_chunk[pos + 1] if pos + 1 < len(in_chunk) else None
-    if prev is not None and CONTINUES.match(best.text):
-        add(prev)
-    if best.text.rstrip().endswith(":") or intent.list or best.is_item:
-        start = 0 if best.is_item else pos + 1
-        for c in in_chunk[start:]:
-            if c.is_item or c is nxt:
-                add(c)
-    elif nxt is not None and (len(best.text.split()) + len(nxt.text.split()) <= w.follow_words
-                              or CONTINUES.match(nxt.text)):
-        add(nxt)
-    if intent.compare or intent.asked_parties:
-        # each side named (grouped by kind of voice: "the Government" covers several) gets its best sentence
-        named = intent.asked_parties or intent.parties
-        for kind in dict.fromkeys(kinds.get(s, s) for s in named):
-            side = {s for s in named if kinds.get(s, s) == kind}
-            if not any(x.speaker in side for x in chosen):
-                mine = [c for c in cands if c.speaker in side]
-                if mine:
-                    add(mine[0])
-        if len({x.speaker for x in chosen}) < 2:   # a comparison needs at least two voices
-            other = [c for c in cands if c.speaker != best.speaker]
-            if other:
-                add(other[0])
-    # "how many X": the sentence that puts a figure next to X, if the top passages have one
-    if intent.how_many and intent.focus and not any(has_figure(x.text) and intent.focus in tokenize(x.text) for x in chosen):
-        bearer = next((c for c in cands if has_figure(c.text) and intent.focus in tokenize(c.text)
-                       and c.score >= w.figure_bearer_ratio * best.score), None)
-        if bearer is not None:
-            add(bearer, force=True)
-    # the question asks for a date or a figure: make sure the evidence carries one
-    for wanted, rx in ((intent.date, DATE_RX), (intent.number, NUMBER_RX), (intent.money, MONEY_RX)):
-        if wanted and not any(rx.search(x.text) for x in chosen):
-            bearer = next((c for c in cands if rx.search(c.text)
-                           and (c.chunk_id == best.chunk_id or c.score >= w.type_bearer_ratio * best.score)), None)
-            if bearer is not None:
-                add(bearer, force=True)
-    for c in cands[1:]:
-        if c.score < w.keep_ratio * best.score:
+    answer_kind = kinds.get(best.speaker, "")
+    for c in pool:   # then the next most likely, while they fit: a long one is skipped, not the rest
+        p = prob[id(c)]
+        if p < max(w.keep_min, w.keep_ratio * p_best):
             break
-        add(c)
-    return chosen
+        add(c, Role.CONTEXT if kinds.get(c.speaker) == answer_kind else Role.SIDE)
+    if intent.contested or len(set(intent.parties) - {best.speaker}) > 0:
+        heard = {kinds.get(p.candidate.speaker) for p in picks}
+        for kind in KINDS:
+            if kind in heard:
+                continue
+            mine = [c for c in order if kinds.get(c.speaker) == kind]
+            if mine and prob[id(mine[0])] >= w.side_min:
+                add(mine[0], Role.SIDE, force=used < w.word_budget + w.side_words)
+    return arrange(picks, kinds)
+
+
+def arrange(picks: list[Pick], kinds: dict[str, str]) -> list[Pick]:
+    """Reading order: the answer's speaker first — what must come before the answer (the sentence naming a
+    quoted speaker, a list's introduction), the answer, then the rest in the order they were chosen — then
+    each other voice, grouped by speaker, kinds of voice in the fixed order of KINDS."""
+    if not picks:
+        return []
+    lead = next(p for p in picks if p.role == Role.ANSWER).candidate.speaker
+    speakers = [lead] + sorted({p.candidate.speaker for p in picks} - {lead},
+                               key=lambda s: (KINDS.index(kinds[s]) if kinds.get(s) in KINDS else len(KINDS), s))
+    out = []
+    for s in speakers:
+        out += [p for p in picks if p.candidate.speaker == s]
+    return out

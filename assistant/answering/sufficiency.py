@@ -1,62 +1,86 @@
-"""Sufficiency: does the evidence hold what the question asks for? If not, the answer abstains.
+"""Sufficiency: does the evidence hold the fact that was asked for? If not, the answer abstains.
 
-    ok, why = sufficient(intent, chosen, hits, vocabulary, corpus_text, speakers, settings.answer)
+A similarity threshold alone cannot tell near-misses (the topic is covered, the fact is not) from answers,
+so the decision is a calibrated score over named, interpretable features:
+
+    best_p        the best sentence's probability of answering (the sentence scorer)
+    best_p_form   the best probability among sentences that have the form asked for (a date, a figure, a sum)
+    focus_top     the share of the question's topic words the best sentence holds
+    focus_form    the most of them a likely sentence with the asked-for form holds
+    oov           share of the topic words (IDF-weighted) the corpus never uses, even by a glossary equivalent
+    missing_known the rarest topic word the corpus does use but no likely sentence holds (its IDF, scaled to 1):
+                  the question is about something the documents name, just not here
+    unvoiced      the question asks what someone said, and that someone is not one of the documents' voices
+    new_name      a "who" question, and the likely sentences name someone the question does not (0.5: not "who")
+    form_q, who_q, comparison_q   what kind of question it is (each kind has its own base rate)
+    terms         how many topic words the question has (up to 8, scaled to 1)
+    cos           the best sentence's similarity to the question
+
+    feats = answerability_features(intent, focus, cands, probs, vocabulary, glossary, speakers)
+    score = models.answerable.probability(feats)      # answer when score >= threshold
 """
 
 from __future__ import annotations
 
-from ..settings import AnswerWeights
-from ..text import stem, tokenize
-from .intent import Intent, alias_rx
-from .patterns import DATE_RX, MONEY_RX, NUMBER_RX, ORIGIN_EVIDENCE
-from .scoring import Candidate
-from .selection import has_figure
+import math
+
+from ..glossary import Glossary
+from ..text import FILLERS, STOPWORDS, stem, tokenize, words
+from .features import Candidate, Focus
+from .intent import Intent
+from .patterns import NAME_RX
+from .qtypes import BY_NAME
+
+ANSWERABLE_FEATURES = ("best_p", "best_p_form", "focus_top", "focus_form", "oov", "missing_known", "unvoiced", "new_name",
+                       "form_q", "who_q", "comparison_q", "terms", "cos")
+FORM_TYPES = ("date", "number", "money")
 
 
-def sufficient(intent: Intent, chosen: list[Candidate], hits, corpus_stems: frozenset[str], corpus_text: str = "",
-               speakers: dict | None = None, w: AnswerWeights = AnswerWeights()) -> tuple[bool, str]:
-    """Does the evidence hold what the question asks for? (and the reason when not)
+def unvoiced(intent: Intent, speakers: dict) -> bool:
+    """"What did X say" where X, as written, is none of the documents' voices (their names and aliases)."""
+    if not intent.speech_of or intent.words_of:
+        return False
+    topic = [w for w in words(intent.speech_of) if w not in STOPWORDS and stem(w) not in FILLERS]
+    voices = {stem(w) for sp in speakers.values() for a in sp.aliases for w in a.split()}
+    return bool(topic) and not any(stem(w) in voices for w in topic)
 
-    A similarity threshold alone cannot tell near misses from answers, so this checks
-    what was asked: a date, a figure, a sum of money, the noun asked about, the names
-    the question mentions, and whether a voice the question wants quoted is in the documents.
-    """
-    if not chosen:
-        return False, "nothing retrieved"
-    best = chosen[0]
-    evidence = " ".join(c.text for c in chosen)
-    evidence_stems = set(tokenize(evidence))
-    passages = " ".join(h.chunk.text for h in hits[:5])
-    passage_stems = set(tokenize(passages))
-    for e in intent.entities:
-        if stem(e) not in corpus_stems and e not in passages.lower():
-            return False, f"the documents never mention {e!r}"
-    if intent.asked_parties and not intent.explicit_compare and not any(c.speaker in intent.asked_parties for c in chosen):
-        return False, "the documents retrieved do not give that party's own words on this"
-    if intent.unquoted_speaker:
-        return False, f"the documents do not quote {intent.unquoted_speaker}"
-    if intent.date and not DATE_RX.search(evidence):
-        return False, "no date in the evidence"
-    if intent.number and not NUMBER_RX.search(evidence):
-        return False, "no figure in the evidence"
-    if intent.money and not MONEY_RX.search(evidence):
-        return False, "no sum of money in the evidence"
-    topics = [p for p in intent.parties if p not in intent.asked_parties]
-    if intent.asked_parties and topics and speakers and not intent.explicit_compare:
-        # "what did A say in reply to B": A's own passage must mention B
-        asked_text = " ".join(h.chunk.text for h in hits if h.chunk.speaker in intent.asked_parties)
-        if not any(alias_rx(a).search(asked_text) for t in topics for a in speakers[t].aliases):
-            return False, "the passages of the voice asked about do not mention the other party named"
-    if intent.event and intent.event[:5] not in passages.lower():
-        return False, f"the evidence does not mention when it would {intent.event}"
-    if intent.origin and not ORIGIN_EVIDENCE.search(evidence):
-        return False, "the evidence does not say who started it"
-    if intent.focus and intent.focus not in evidence_stems:
-        return False, f"the evidence does not mention {intent.focus!r}"
-    if intent.how_many and not any(has_figure(c.text) and (not intent.focus or intent.focus in tokenize(c.text)) for c in chosen):
-        return False, "no figure next to what the question counts"
-    if best.score < w.min_score:
-        return False, f"weak evidence (score {best.score:.2f})"
-    if max(c.overlap for c in chosen) < w.min_overlap and best.dense < w.min_dense:
-        return False, "the evidence shares too few of the question's terms"
-    return True, ""
+
+def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate], probs: list[float],
+                           vocabulary: frozenset[str], glossary: Glossary, speakers: dict) -> dict[str, float]:
+    order = sorted(range(len(cands)), key=lambda i: -probs[i])
+    best_p = probs[order[0]] if order else 0.0
+    wanted = [BY_NAME[t] for t in intent.types if t in FORM_TYPES]
+    top = cands[order[0]] if order else None
+    focus_top = top.features["focus"] if top else 0.0
+    if wanted:
+        formed = [i for i in order if any(t.evidence.search(cands[i].text) for t in wanted)]
+        best_p_form = probs[formed[0]] if formed else 0.0
+        focus_form = max((cands[i].features["focus"] for i in formed[:3]), default=0.0)
+    else:
+        best_p_form, focus_form = best_p, focus_top
+    total = sum(focus.weights.values()) or 1.0
+    known = {t: w for t, w in focus.weights.items() if glossary.equivalents(t) & vocabulary}
+    oov = sum(w for t, w in focus.weights.items() if t not in known) / total
+    likely = set().union(*(set(tokenize(cands[i].text)) for i in order[:3])) if order else set()
+    top_idf = max(focus.weights.values(), default=1.0) or 1.0
+    missing_known = max((w for t, w in known.items() if not glossary.equivalents(t) & likely), default=0.0) / top_idf
+    new_name = 0.5
+    if "who" in intent.types:
+        q = intent.question.lower()
+        new_name = float(any(m.group(0).lower() not in q for i in order[:3] for m in NAME_RX.finditer(cands[i].text)))
+    return {
+        "best_p": best_p, "best_p_form": best_p_form, "focus_top": focus_top, "focus_form": focus_form, "oov": oov,
+        "missing_known": missing_known,
+        "unvoiced": float(unvoiced(intent, speakers)), "new_name": new_name, "form_q": float(bool(wanted)),
+        "who_q": float("who" in intent.types), "comparison_q": float("comparison" in intent.types),
+        "terms": min(len(focus.weights), 8) / 8, "cos": max((c.features["cos"] for c in cands), default=0.0),
+    }
+
+
+def explain(features: dict[str, float], model) -> dict:
+    """What `hcb ask --explain` prints: every feature's value, weight and contribution, the score and threshold."""
+    rows = model.contributions(features)
+    z = model.bias + sum(c for *_, c in rows)
+    return {"features": {f: round(v, 4) for f, v, _, _ in rows}, "weights": {f: round(w, 4) for f, _, w, _ in rows},
+            "contributions": {f: round(c, 4) for f, _, _, c in rows}, "bias": round(model.bias, 4),
+            "score": round(1 / (1 + math.exp(-max(-30, min(30, z)))), 4), "threshold": round(model.threshold, 4)}

@@ -17,9 +17,13 @@ corpus_app = typer.Typer(no_args_is_help=True, help="Fetch, add, remove and list
 NO_INDEX = typer.Option(False, "--no-index", help="Change the corpus only; run `hcb index build` later.")
 
 
+def _notice(message: str) -> None:
+    typer.echo(message, err=True)
+
+
 def _run(fn, *args, **kwargs):
     with embedding_progress() as factory:
-        return fn(Settings.from_env(), *args, progress=factory, **kwargs)
+        return fn(Settings.from_env(), *args, progress=factory, on_wait=_notice, **kwargs)
 
 
 def _print(report) -> None:

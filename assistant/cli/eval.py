@@ -14,6 +14,7 @@ from rich.table import Table
 
 from .. import Settings, load_corpus, open_assistant
 from ..errors import EvalFileError
+from ..evaluation.fit import fit as fit_models
 from ..evaluation.formatting import fmt, fmt_ci
 from ..evaluation.questions import load_questions, skipped_rows
 from ..evaluation.report import diff_cell, write_outputs
@@ -126,6 +127,16 @@ def run(file: Path,
             typer.echo(f"below floor: {f}", err=True)
         if failed:
             raise typer.Exit(1)
+
+
+@eval_app.command("fit")
+def fit_cmd(files: Optional[list[Path]] = typer.Argument(None, help="Question files (default: the blind singles and conversations)."),
+            max_wrong: float = typer.Option(0.05, help="Highest share of answerable dev questions the threshold may abstain on."),
+            c: float = typer.Option(1.0, "-C", help="Inverse regularisation strength of the logistic regressions.")):
+    """Fit the sentence and answerability scorers on the dev split (never test); write assistant/answering/model.json."""
+    paths = files or [Path("evals/singles.jsonl"), Path("evals/conversations.jsonl")]
+    prov = fit_models(open_assistant(Settings.from_env()), paths, max_wrong=max_wrong, c=c)
+    typer.echo(json.dumps(prov, indent=2))
 
 
 @eval_app.command("compare")

@@ -9,14 +9,17 @@ from typing import Optional
 
 import typer
 
-from .. import HcbError, Settings, build_index, check_question, index_status, load_corpus, make_embedder, open_assistant
+from .. import (HcbError, Settings, build_index, check_filters, check_question, index_status, load_corpus, make_embedder,
+               open_assistant)
+from ..errors import ArgumentError
 from ..evaluation.bench import bench_synthetic
-from ..evaluation.embedding_bench import bench_embedding
 from ..evaluation.bench import run as run_bench
+from ..evaluation.embedding_bench import bench_embedding
 from ..types import Filters
 from .corpus import corpus_app
 from .eval import eval_app
 from .feedback import feedback_app
+from .chat import chat_cmd, print_answer, print_explain
 from .progress import embedding_progress
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cited, attributed answers about England's 2021–22 NHS reforms.")
@@ -25,19 +28,24 @@ app.add_typer(index_app, name="index")
 app.add_typer(eval_app, name="eval")
 app.add_typer(corpus_app, name="corpus")
 app.add_typer(feedback_app, name="feedback")
+app.command("chat")(chat_cmd)
 
 
 def _settings(**overrides) -> Settings:
     return Settings.from_env(**overrides)
 
 
+def _notice(message: str) -> None:
+    typer.echo(message, err=True)
+
+
 @index_app.command("build")
 def index_build(force: bool = typer.Option(False, "--force", help="Rebuild even if the index is fresh.")):
-    """Build the index (idempotent: unchanged text is never re-embedded; atomic swap)."""
+    """Build the index: a no-op when it is fresh and whole; unchanged text is never re-embedded; atomic swap."""
     s = _settings()
     with embedding_progress() as factory:
         report = build_index(load_corpus(s.corpus_dir), s.index_dir, make_embedder(s.embedder), chroma_url=s.chroma_url,
-                             force=force, progress=factory)
+                             force=force, progress=factory, lock_timeout=s.lock_timeout, on_wait=_notice)
     if report.changed:
         typer.echo(f"built {report.build_id}: {report.chunks} passages, {report.sentences} sentences; "
                    f"embedded {report.embedded}, reused {report.reused} ({report.reason}) in {report.seconds:.1f}s")
@@ -47,19 +55,25 @@ def index_build(force: bool = typer.Option(False, "--force", help="Rebuild even 
 
 @index_app.command("status")
 def index_status_cmd():
-    """Say whether the index is fresh for the corpus and model, and why not."""
+    """Open the live build and say whether it is fresh and whole; if not, what is wrong and the fix (exit 1/3/4)."""
     s = _settings()
-    st = index_status(load_corpus(s.corpus_dir), s.index_dir, make_embedder(s.embedder).name)
+    st = index_status(load_corpus(s.corpus_dir), s.index_dir, make_embedder(s.embedder).name, s.chroma_url)
     if st.fresh:
         m = st.manifest
-        typer.echo(f"fresh: build {m['build_id']}, {m['chunks']} passages, model {m['embedder']}, chunker v{m['chunker_version']}")
-    else:
+        typer.echo(f"fresh: build {m['build_id']}, {m['chunks']} passages, model {m['embedder']}, chunker v{m['chunker_version']}; "
+                   "every file and the vector store checked")
+        return
+    if st.state == "stale":
         typer.echo("stale: " + "; ".join(st.reasons) + " — run: hcb index build")
-        raise typer.Exit(1)
+    else:
+        typer.echo(f"{st.state}: " + "; ".join(st.reasons))
+    raise typer.Exit(st.exit_code)
 
 
-def _filters(kind, speaker, doc) -> Filters:
-    return Filters(kinds=tuple(kind or ()), speakers=tuple(speaker or ()), doc_ids=tuple(doc or ()))
+def _filters(s: Settings, kind, speaker, doc) -> Filters:
+    """The --kind/--speaker/--doc filters, checked against the corpus before anything heavy is loaded."""
+    f = Filters(kinds=tuple(kind or ()), speakers=tuple(speaker or ()), doc_ids=tuple(doc or ()))
+    return check_filters(f, load_corpus(s.corpus_dir)) if f else f
 
 
 @app.command("search")
@@ -70,8 +84,10 @@ def search_cmd(query: str, k: int = typer.Option(5, "-k", help="How many passage
                as_json: bool = typer.Option(False, "--json")):
     """Ranked passages with scores."""
     s = _settings()
+    query = check_question(query, s.max_question_chars)
+    filters = _filters(s, kind, speaker, doc)
     a = open_assistant(s)
-    hits = a.search(check_question(query, s.max_question_chars), k=k, filters=_filters(kind, speaker, doc))
+    hits = a.search(query, k=k, filters=filters)
     if as_json:
         typer.echo(json.dumps([{"rank": h.rank, "score": h.score, "chunk_id": h.chunk.id, "doc_id": h.chunk.doc_id,
                                 "speaker": h.chunk.speaker, "section": h.chunk.section, "text": h.chunk.text} for h in hits],
@@ -86,24 +102,24 @@ def search_cmd(query: str, k: int = typer.Option(5, "-k", help="How many passage
 
 @app.command("ask")
 def ask_cmd(question: str, as_json: bool = typer.Option(False, "--json", help="Print the machine-readable answer."),
+            explain: bool = typer.Option(False, "--explain", help="Also print the evidence: likely sentences, the abstention features and weights."),
             kind: Optional[list[str]] = typer.Option(None), speaker: Optional[list[str]] = typer.Option(None),
             doc: Optional[list[str]] = typer.Option(None)):
     """Answer a question with cited, attributed sentences from the documents."""
     s = _settings()
     check_question(question, s.max_question_chars)   # a bad question fails fast, before loading anything
+    filters = _filters(s, kind, speaker, doc)
     a = open_assistant(s)
-    ans = a.ask(question, filters=_filters(kind, speaker, doc))
+    ans = a.ask(question, filters=filters)
     if as_json:
-        typer.echo(json.dumps(ans.to_dict(), ensure_ascii=False, indent=2))
+        out = ans.to_dict()
+        if explain:
+            out["explain"] = a.explain(question, filters=filters)
+        typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
-    typer.echo(ans.text)
-    if ans.citations:
-        typer.echo("\nSources:")
-        for c in ans.citations:
-            d = c.to_dict()
-            where = f", p. {d['page']}" if d["page"] else ""
-            typer.echo(f"[{c.n}] {d['title']} — {d['publisher']}, {d['date']}{where}; {d['speaker']}"
-                       f"{' › ' + d['section'] if d['section'] else ''}{' <' + d['url'] + '>' if d['url'] else ''}")
+    print_answer(ans)
+    if explain:
+        print_explain(a.explain(question, filters=filters))
 
 
 @app.command("bench")
@@ -136,8 +152,21 @@ def bench_cmd(questions: Path = typer.Option(Path("evals/questions.jsonl"), help
         typer.echo(f"{k:{width}}  {v}")
 
 
+def check_argv(argv: list[str]) -> None:
+    """Arguments that are not valid UTF-8 arrive as lone surrogates (PEP 383) and fail deep inside
+    the model's tokenizer or the terminal; refuse them first, in one line."""
+    for n, arg in enumerate(argv[1:], 1):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            shown = arg.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")[:60]
+            raise ArgumentError(f"argument {n} ({shown!r}) is not valid UTF-8 text: retype it, "
+                                "or set the terminal to UTF-8 (e.g. LANG=C.UTF-8)") from None
+
+
 def main():
     try:
+        check_argv(sys.argv)
         app()
     except HcbError as e:
         typer.echo(f"error: {e}", err=True)

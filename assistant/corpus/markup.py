@@ -16,7 +16,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..errors import CorpusError
+
 MARKER = re.compile(r"^<!--\s*(speaker|page)\s*:\s*([\w-]+)\s*-->\s*$")
+# a line that means to be a marker: a malformed one is an error, never body text that answers would quote
+MARKER_LIKE = re.compile(r"^<!--\s*(speaker|page)\b", re.I)
 HEADING = re.compile(r"^(#{1,6})\s+(.*\S)\s*$")
 LIST_ITEM = re.compile(r"^(?:[-*•]\s+|\d{1,2}[.)]\s+)")
 
@@ -35,7 +39,10 @@ class Block:
 
 
 def parse_blocks(text: str, default_speaker: str) -> list[Block]:
-    """Split a corpus file into paragraph/list-item blocks with offsets, section path and speaker."""
+    """Split a corpus file into paragraph/list-item blocks with offsets, section path and speaker.
+
+    A line that starts like a marker but is not one raises CorpusError naming the line.
+    """
     blocks: list[Block] = []
     headings: list[tuple[int, str]] = []
     speaker, page = default_speaker, None
@@ -53,13 +60,16 @@ def parse_blocks(text: str, default_speaker: str) -> list[Block]:
             blocks.append(Block(text[para_start:para_end], para_start, para_end, section(), speaker, page, False))
             para_start = None
 
-    for line in text.splitlines(keepends=True):
+    for number, line in enumerate(text.splitlines(keepends=True), 1):
         start, stripped = pos, line.rstrip("\r\n")
         pos += len(line)
         content = stripped.strip()
         if not content:
             flush()
             continue
+        if MARKER_LIKE.match(content) and not MARKER.match(content):
+            raise CorpusError(f"line {number} has a malformed marker {content[:80]!r}: "
+                              "write <!-- speaker: ID --> or <!-- page: N --> on a line of its own")
         if m := MARKER.match(content):
             flush()
             if m.group(1) == "speaker":

@@ -39,6 +39,7 @@ class Output:
     timings_ms: dict = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     state: object = None          # what the next turn of a conversation needs (the pipeline's Answer)
+    question: str = ""            # the question asked (history for a turn whose answer failed)
 
 
 class SharedEmbedder:

@@ -85,7 +85,7 @@ def bench_app_cold_start(settings: Settings, port: int = 7869, timeout: float = 
                 raise TimeoutError("the app did not answer in time")
             try:
                 client = Client(f"http://127.0.0.1:{port}/", verbose=False)
-                client.predict("What will Integrated Care Boards do?", api_name="/ask")
+                client.predict("Who allocates Integrated Care Boards' money?", api_name="/ask")
                 break
             except Exception:
                 time.sleep(0.5)

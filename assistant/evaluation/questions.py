@@ -95,10 +95,20 @@ def row_problems(q: dict) -> list[str]:
                    f"not {q['expected_behaviour']!r}")
     for f in ("gold_sources", "gold_quotes", "answer_facts"):
         if not _is_str_list(q[f]):
-            out.append(f"{f} must be a list of strings")
+            out.append(f"{f} must be a JSON array of strings")
     if "notes" in q and not isinstance(q["notes"], str):
         out.append("notes must be a string")
     return out
+
+
+def read_text(path: Path) -> str:
+    """A question file's text, or an EvalFileError that says what to do."""
+    try:
+        return Path(path).read_text(encoding="utf-8")
+    except (FileNotFoundError, IsADirectoryError):
+        raise EvalFileError(f"no question file at {path}: check the path") from None
+    except UnicodeDecodeError:
+        raise EvalFileError(f"{path} is not UTF-8 text: save it as UTF-8 JSONL") from None
 
 
 def load_questions(path: Path, corpus=None) -> tuple[list[dict], list[Problem]]:
@@ -108,12 +118,7 @@ def load_questions(path: Path, corpus=None) -> tuple[list[dict], list[Problem]]:
     quotes occur in the corpus and in the documents named by gold_sources.
     Rows marked `"retired": true` are skipped without a problem.
     """
-    try:
-        raw = Path(path).read_text(encoding="utf-8")
-    except (FileNotFoundError, IsADirectoryError):
-        raise EvalFileError(f"no question file at {path}: check the path") from None
-    except UnicodeDecodeError:
-        raise EvalFileError(f"{path} is not UTF-8 text: save it as UTF-8 JSONL") from None
+    raw = read_text(path)
     ci = _CorpusIndex(corpus) if corpus is not None else None
     rows, problems, seen = [], [], {}
     for n, line in enumerate(raw.splitlines(), 1):
@@ -187,7 +192,7 @@ def _fill(q: dict, where: str, default_id: str, warn) -> dict:
     for f in ("gold_sources", "gold_quotes", "answer_facts"):
         v = q.get(f, [])
         if not _is_str_list(v):
-            warn(f"{where}{f} is not a list of strings: ignored")
+            warn(f"{where}{f} is not a JSON array of strings: ignored")
             v = []
         row[f] = v
     row.setdefault("split", "all")
@@ -196,12 +201,7 @@ def _fill(q: dict, where: str, default_id: str, warn) -> dict:
 
 def read_eval_file(path: Path, corpus=None, seeds_dir: Path | None = None) -> EvalSet:
     """Every row that has a question, ready to evaluate; see the module docstring."""
-    try:
-        raw = Path(path).read_text(encoding="utf-8")
-    except (FileNotFoundError, IsADirectoryError):
-        raise EvalFileError(f"no question file at {path}: check the path") from None
-    except UnicodeDecodeError:
-        raise EvalFileError(f"{path} is not UTF-8 text: save it as UTF-8 JSONL") from None
+    raw = read_text(path)
     texts = []
     if corpus is not None:
         texts = [normalise(strip_markup(d.text)) for d in corpus.available]

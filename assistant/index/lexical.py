@@ -39,6 +39,27 @@ class LexicalIndex:
         bm25 = bm25s.BM25.load(str(folder), show_progress=False, verbosity=0)
         return cls(bm25, json.loads((Path(folder) / "ids.json").read_text()))
 
+    def problems(self, expected_ids: list[str]) -> list[str]:
+        """What is wrong with this index for these passages ([] when it is sound).
+
+        An empty vocabulary loads without error but makes every query score zero, so answers
+        would silently lose lexical search; a truncated file can load as a shorter array.
+        """
+        s = self._bm25.scores
+        data, indices, indptr = (np.asarray(s.get(k, ())) for k in ("data", "indices", "indptr"))
+        if self.ids != list(expected_ids):
+            return [f"its passage ids ({len(self.ids)}) differ from chunks.jsonl ({len(expected_ids)})"]
+        if not expected_ids:
+            return []
+        if int(s.get("num_docs", -1)) != len(expected_ids):
+            return [f"it counts {s.get('num_docs')} passages, not {len(expected_ids)}"]
+        if not self.vocabulary():
+            return ["its vocabulary is empty (every query would score zero)"]
+        if not len(indptr) or len(data) != len(indices) or len(data) != int(indptr[-1]) \
+                or max(self._vocab.values()) >= len(indptr) or (len(indices) and int(indices.max()) >= len(expected_ids)):
+            return ["its arrays do not fit together (truncated or mixed files)"]
+        return []
+
     def vocabulary(self) -> frozenset[str]:
         return frozenset(t for t in self._vocab if t)
 

@@ -1,4 +1,4 @@
-"""Helpers shared by the converters (text, HTML, PDF): the result record and the few text normalisations.
+r"""Helpers shared by the converters (text, HTML, PDF): the result record and the few text normalisations.
 
     >>> clean_text("ﬁnal  report\x07")
     'final report'

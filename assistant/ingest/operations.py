@@ -11,6 +11,11 @@ no passages behind.
 The manifest is edited with tomlkit, which keeps its comments and layout: an
 existing entry gains or changes keys in place, a removed entry disappears,
 and a new entry (with its new speaker, if any) is appended at the end.
+
+Every operation holds the corpus folder's write lock, and its index update the
+index's (`index/lock.py`), so two commands never interleave their changes. Ids
+and file names from the manifest are checked before use (`corpus_file`): an
+entry cannot make `remove` delete, or `fetch` write, outside the corpus folder.
 """
 
 from __future__ import annotations
@@ -22,23 +27,25 @@ import os
 import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 from urllib.parse import urlsplit
 
 import tomlkit
 
-from ..corpus.manifest import load_corpus
-from ..errors import CorpusError, HcbError, IndexUpdateError, IngestError
+from ..corpus.manifest import DOC_ID, check_doc_id, corpus_file, load_corpus
+from ..errors import BusyError, CorpusError, HcbError, IndexUpdateError, IngestError
 from ..index.build import build, text_key
 from ..index.build import status as index_status
 from ..index.embed import make_embedder
+from ..index.lock import writer_lock
 from ..settings import Settings
 from ..types import KINDS
 from . import convert, fetch
 from .common import clean_text
 
-ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 SPEAKER_ID = re.compile(r"^[a-z0-9_]{1,80}$")
 FETCHABLE = ("not_fetched", "fetched")
 
@@ -76,10 +83,18 @@ class DocumentRow:
 # ---------------------------------------------------------------- public API
 
 def fetch_documents(settings: Settings, ids: tuple[str, ...] = (), *, force: bool = False, embedder=None,
-                    client=None, update_index: bool = True, progress=None) -> ChangeReport:
+                    client=None, update_index: bool = True, progress=None,
+                    on_wait: Callable[[str], None] | None = None) -> ChangeReport:
     """Download the manifest's documents that have an address but no text yet (and re-check the
     fetched ones), convert them, record provenance, and update the index. Unchanged documents
-    (HTTP 304 or the same sha256) are left alone; failures are reported, not raised."""
+    (HTTP 304 or the same sha256) are left alone; failures are reported, not raised.
+    `on_wait(message)` hears when another command holds the corpus or index lock."""
+    what = " ".join(("hcb corpus fetch", *ids))
+    with _locked(settings, what, on_wait):
+        return _fetch(settings, ids, force, embedder, client, update_index, progress, what, on_wait)
+
+
+def _fetch(settings, ids, force, embedder, client, update_index, progress, what, on_wait) -> ChangeReport:
     _, manifest = _read_manifest(settings.corpus_dir)
     entries = {str(e["id"]): e for e in manifest.get("documents", [])}
     for i in ids:
@@ -117,22 +132,33 @@ def fetch_documents(settings: Settings, ids: tuple[str, ...] = (), *, force: boo
             client.close()
     if files:
         _commit(settings.corpus_dir, tomlkit.dumps(manifest), files)
-    build = _update_index(settings, embedder, progress) if files and update_index else None
+    build = _update_index(settings, embedder, progress, what, on_wait) if files and update_index else None
     return ChangeReport(tuple(changed), tuple(unchanged), tuple(failed), build)
 
 
 def add_document(settings: Settings, source: str, *, title: str, publisher: str, date: str, kind: str,
                  url: str = "", speaker: str = "", doc_id: str = "", licence: str = "", author: str = "",
                  notes: str = "", embedder=None, client=None, update_index: bool = True,
-                 progress=None) -> ChangeReport:
-    """Add a local file (PDF, HTML, Markdown, text) or an http(s) address to the corpus and index it."""
+                 progress=None, on_wait: Callable[[str], None] | None = None) -> ChangeReport:
+    """Add a local file (PDF, HTML, Markdown, text) or an http(s) address to the corpus and index it.
+    A local path must be a regular file, not a symbolic link."""
+    fields = dict(title=title, publisher=publisher, date=date, kind=kind, url=url, speaker=speaker, doc_id=doc_id,
+                  licence=licence, author=author, notes=notes)
+    what = f"hcb corpus add {source}"
+    with _locked(settings, what, on_wait):
+        return _add(settings, source, fields, embedder, client, update_index, progress, what, on_wait)
+
+
+def _add(settings, source, f, embedder, client, update_index, progress, what, on_wait) -> ChangeReport:
+    title, publisher, date, kind, url, speaker, doc_id, licence, author, notes = (
+        f[k] for k in ("title", "publisher", "date", "kind", "url", "speaker", "doc_id", "licence", "author", "notes"))
     corpus_dir = Path(settings.corpus_dir)
     text, manifest = _read_manifest(corpus_dir)
     _check_fields(title, publisher, date, kind)
     remote = re.match(r"^https?://", source, re.I) is not None
     name = urlsplit(source).path if remote else Path(source).name
     doc_id = doc_id or _slug(Path(name).stem or title)
-    if not ID.match(doc_id):
+    if not DOC_ID.match(doc_id):
         raise CorpusError(f"document id {doc_id!r} must be lower-case letters, digits and hyphens: pass --id")
     if any(str(e["id"]) == doc_id for e in manifest.get("documents", [])):
         raise CorpusError(f"document {doc_id!r} is already in the corpus: pass another --id, or run: hcb corpus remove {doc_id}")
@@ -160,15 +186,21 @@ def add_document(settings: Settings, source: str, *, title: str, publisher: str,
     tail["documents"] = [entry]
     new_text = text.rstrip("\n") + "\n\n" + tomlkit.dumps(tail)
     _commit(corpus_dir, new_text, {f"{doc_id}.md": conv.markdown})
-    build = _update_index(settings, embedder, progress) if update_index else None
+    build = _update_index(settings, embedder, progress, what, on_wait) if update_index else None
     return ChangeReport((f"{doc_id}: added ({_describe(conv)}; speaker {sid}{', new' if tail.get('speakers') else ''})",),
                         build=build)
 
 
 def remove_document(settings: Settings, doc_id: str, *, embedder=None, update_index: bool = True,
-                    progress=None) -> ChangeReport:
+                    progress=None, on_wait: Callable[[str], None] | None = None) -> ChangeReport:
     """Remove a document's manifest entry and file, then its passages from the index.
     Speakers it used stay defined (other documents may use them)."""
+    what = f"hcb corpus remove {doc_id}"
+    with _locked(settings, what, on_wait):
+        return _remove(settings, doc_id, embedder, update_index, progress, what, on_wait)
+
+
+def _remove(settings, doc_id, embedder, update_index, progress, what, on_wait) -> ChangeReport:
     _, manifest = _read_manifest(settings.corpus_dir)
     docs = manifest.get("documents", [])
     where = [n for n, e in enumerate(docs) if str(e["id"]) == doc_id]
@@ -177,14 +209,14 @@ def remove_document(settings: Settings, doc_id: str, *, embedder=None, update_in
     file = str(docs[where[0]].get("file") or "")
     del docs[where[0]]
     _commit(settings.corpus_dir, tomlkit.dumps(manifest), {}, delete=(file,) if file else ())
-    build = _update_index(settings, embedder, progress) if update_index else None
+    build = _update_index(settings, embedder, progress, what, on_wait) if update_index else None
     return ChangeReport((f"{doc_id}: removed{' (and ' + file + ')' if file else ''}",), build=build)
 
 
 def list_documents(settings: Settings) -> list[DocumentRow]:
     """Every manifest document with its passage count in the live index and whether that is current."""
     corpus = load_corpus(settings.corpus_dir)
-    st = index_status(corpus, settings.index_dir, make_embedder(settings.embedder).name)
+    st = index_status(corpus, settings.index_dir, make_embedder(settings.embedder).name, deep=False)
     keys = (st.manifest or {}).get("documents", {})
     counts: dict[str, int] = {}
     if st.manifest:
@@ -206,15 +238,28 @@ def list_documents(settings: Settings) -> list[DocumentRow]:
 
 # ---------------------------------------------------------------- helpers
 
+@contextmanager
+def _locked(settings: Settings, what: str, on_wait):
+    """The corpus folder's write lock; a timeout names the command holding it."""
+    with writer_lock(settings.corpus_dir, what, settings.lock_timeout, on_wait):
+        yield
+
+
 def _read_manifest(corpus_dir: Path):
+    """The manifest as text and as an editable tomlkit document, every id and file name checked."""
     path = Path(corpus_dir) / "manifest.toml"
     if not path.is_file():
         raise CorpusError(f"no corpus manifest at {path}: check HCB_CORPUS_DIR or restore corpus/ from git")
     text = path.read_text(encoding="utf-8")
     try:
-        return text, tomlkit.parse(text)
+        manifest = tomlkit.parse(text)
     except tomlkit.exceptions.ParseError as e:
         raise CorpusError(f"{path} is not valid TOML ({e}): fix it or restore it from git") from None
+    for e in manifest.get("documents", []):
+        did = check_doc_id(e.get("id"))
+        if e.get("file") not in (None, ""):   # "": listed for fetching, no file yet
+            corpus_file(corpus_dir, e["file"], did)
+    return text, manifest
 
 
 def _commit(corpus_dir: Path, manifest_text: str, files: dict[str, str], delete: tuple[str, ...] = ()) -> None:
@@ -223,26 +268,28 @@ def _commit(corpus_dir: Path, manifest_text: str, files: dict[str, str], delete:
     stage = Path(tempfile.mkdtemp(prefix=".staging-", dir=corpus_dir))
     try:
         for p in corpus_dir.iterdir():     # the rest of the corpus, as it is, for the check below
-            if p.name not in files and p.name not in delete and p.name != "manifest.toml" and p != stage \
-                    and not p.name.startswith(".staging-"):
+            if p.name not in files and p.name not in delete and p.name != "manifest.toml" and not p.name.startswith("."):
                 (stage / p.name).symlink_to(p.resolve())
         for name, body in files.items():
             (stage / name).write_text(body, encoding="utf-8")
         (stage / "manifest.toml").write_text(manifest_text.rstrip("\n") + "\n", encoding="utf-8")
-        load_corpus(stage)
+        load_corpus(stage, root=corpus_dir)
         for name in files:
-            os.replace(stage / name, corpus_dir / name)
+            os.replace(stage / name, corpus_file(corpus_dir, name, name))
         os.replace(stage / "manifest.toml", corpus_dir / "manifest.toml")
         for name in delete:
-            (corpus_dir / name).unlink(missing_ok=True)
+            corpus_file(corpus_dir, name, name).unlink(missing_ok=True)
     finally:
         shutil.rmtree(stage, ignore_errors=True)
 
 
-def _update_index(settings: Settings, embedder, progress):
+def _update_index(settings: Settings, embedder, progress, what: str, on_wait):
     try:
         return build(load_corpus(settings.corpus_dir), settings.index_dir, embedder or make_embedder(settings.embedder),
-                     chroma_url=settings.chroma_url, progress=progress)
+                     chroma_url=settings.chroma_url, progress=progress, lock_timeout=settings.lock_timeout,
+                     on_wait=on_wait, what=what)
+    except BusyError as e:
+        raise IndexUpdateError(f"the corpus was changed but the index is busy ({e}); then run: hcb index build") from None
     except HcbError as e:
         raise IndexUpdateError(f"the corpus was changed but the index update failed ({e}): run: hcb index build") from None
 
@@ -271,6 +318,9 @@ def _describe(conv) -> str:
 
 
 def _read_local(path: Path, max_bytes: int) -> bytes:
+    if path.is_symlink():
+        # the link's target is what would be copied in: /etc/shadow behind a harmless-looking name
+        raise CorpusError(f"{path} is a symbolic link (to {os.path.realpath(path)}): pass the file itself")
     if not path.is_file():
         raise CorpusError(f"no file at {path}: check the path")
     size = path.stat().st_size

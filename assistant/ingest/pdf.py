@@ -150,7 +150,7 @@ def _drop_furniture(pages: list[_Page]) -> None:
 
 
 def _outline(reader) -> dict[int, list[tuple[str, int, float | None]]]:
-    """Outline entries by 0-based page: (title, depth, top of the destination)."""
+    """Outline entries by 0-based page: (title, depth, the destination's top coordinate)."""
     found: dict[int, list] = defaultdict(list)
 
     def walk(items, depth):

@@ -29,8 +29,8 @@ def hit_to_document(hit, assistant) -> LCDocument:
 class HcbRetriever(BaseRetriever):
     """Hybrid (dense + BM25, RRF) retrieval over the hcb index.
 
-    >>> retriever = HcbRetriever(assistant=open_assistant(settings), k=5)
-    >>> retriever.invoke("What will Integrated Care Boards do?")
+    retriever = HcbRetriever(assistant=open_assistant(settings), k=5)
+    docs = retriever.invoke("Who allocates Integrated Care Boards' money?")   # LangChain Documents
     """
 
     assistant: Any

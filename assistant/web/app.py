@@ -1,60 +1,93 @@
-"""The public web chat (Gradio 6): streamed, cited answers; sources; filters; feedback; the /ask API.
+"""The public web chat (Gradio 6) and the JSON API, served together on one port.
 
-    demo = build_app(open_assistant(settings), settings)
-    launch(demo, settings)
+    svc = Service(open_assistant(settings), settings)
+    serve(build_app(svc), svc, settings)          # uvicorn on settings.web.host:port
 
-All page text goes through `html_view` (escaped there). Per-session state lives on the
-server (`gr.State`), so feedback stores the answer the server gave, not what a client claims.
+The conversation is kept on the server (`gr.State`: the `Answer` objects and what each turn offered),
+so feedback and suggested follow-ups act on what the server gave, not on what a client claims, and the
+next answer reads the last `HCB_MAX_HISTORY` answers, not re-parsed text. The page streams only the
+answer being written (`#current`); a finished exchange moves, in the browser, to `#history`, so no
+update ever re-sends the conversation. All page text is built and escaped in view/sources/front.
 """
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
 from pathlib import Path
 
 import gradio as gr
+import uvicorn
 
-from .. import Assistant, Settings, check_question
-from ..errors import HcbError, QuestionError
 from ..feedback.store import RATINGS, Feedback, FeedbackStore, db_path
-from ..types import Filters, Turn
-from .view import (KIND_LABELS, about_html, contested, sources_html, status_html, transcript_html, units,
-                        viewpoint_notice)
+from .api import build_api
+from .conversation import Scope, Turn, history_for
+from .export import conversation_md
+from .front import EXAMPLES, TITLE, example_label, header_html
+from .limits import RequestError, failure, sentence
+from .markup import KIND_LABELS
+from .service import Service
+from .sources import EMPTY, sources_panel
+from .suggest import suggest
+from .view import EMPTY_CHAT, feedback_html, pending_html, status_html, turn_html, units
 
 STATIC = Path(__file__).resolve().parent / "static"
-STREAM_PAUSE = 0.08          # seconds between streamed sentences: visibly incremental, still quick
-TITLE = "NHS reform documents: cited answers"
-EXAMPLES = (   # chosen to show attribution (who said it) and comparison (sides next to each other)
-    "Compare the Government's and the petitioners' views on pausing the White Paper.",
-    "What do the LGA and the campaigners say about integrated care systems?",
-    "What did Sir Simon Stevens say about the Bill?",
-    "What are Care England's five areas?",
-    "How many signatures did the petition to scrap ICSs get?",
-    "Do the LGA and the Government agree on the role of councils in integrated care systems?",
-)
-# The corpus's one dating caveat, from the debate-notices entry in corpus/manifest.toml.
-DATE_CAVEAT = "one of the two Parliament debate notices does not state its year and is most likely from October 2023"
-INTRO = ("Answers are quoted word for word from a fixed set of documents about England's 2021–22 NHS reforms. "
-         "Each sentence says who said it and links to its source: select a number such as [1] to see the passage, "
-         "the speaker, the document and its date.")
-# Outside Gradio's scoped CSS: the page frame's side padding, too wide for a 375 px phone.
-HEAD = "<style>@media (max-width: 640px) { .gradio-container .main.app { padding-left: 8px; padding-right: 8px; } }</style>"
-# Delegated clicks on the feedback buttons inside the transcript (its HTML is rebuilt on every update).
-FEEDBACK_JS = """
+STREAM_PAUSE = 0.08          # seconds between streamed statements: visibly incremental, still quick
+MAX_TURNS = 500              # exchanges of one chat the server keeps (for feedback on them): its state stays bounded
+# Outside Gradio's scoped CSS: the page frame's side padding (too wide for a 375 px phone), its overflow,
+# and the citation script (static/web.js), delegated on the document so it serves every exchange.
+HEAD = ("<style>@media (max-width: 767px) { .gradio-container .main.app { padding-left: 8px; padding-right: 8px; } }"
+        ".gradio-container { overflow: visible !important; overflow-x: clip !important; }"   # hidden stops sticky
+        "</style><script>" + (STATIC / "web.js").read_text(encoding="utf-8") + "</script>")
+# A finished exchange leaves #current for #history (in the browser), where it stays.
+CURRENT_JS = """
+const settle = () => {
+  const list = document.getElementById('history-list');
+  if (!list) return;
+  for (const a of element.querySelectorAll('article.turn')) {
+    const ans = a.querySelector('.answer');
+    if (ans && ans.getAttribute('aria-busy') === 'false') list.appendChild(a);
+  }
+};
+new MutationObserver(settle).observe(element, {childList: true, subtree: true, attributes: true, attributeFilter: ['aria-busy']});
+settle();
+"""
+# Feedback and follow-up buttons of finished exchanges: the server looks the turn up in its own state.
+HISTORY_JS = """
 element.addEventListener('click', (e) => {
-  const b = e.target.closest('button.rate');
-  if (!b || !element.contains(b)) return;
-  const n = b.dataset.turn;
-  const box = element.querySelector('#fb-comment-' + n);
-  trigger('click', {turn: Number(n), rate: b.dataset.rate, comment: box ? box.value : ''});
+  const rate = e.target.closest('button.rate');
+  if (rate && element.contains(rate)) {
+    const n = Number(rate.dataset.turn);
+    const box = document.getElementById('fb-comment-' + n);
+    trigger('click', {action: 'rate', turn: n, rate: rate.dataset.rate, comment: box ? box.value : ''});
+    return;
+  }
+  const s = e.target.closest('button.suggest');
+  if (s && element.contains(s) && !document.querySelector('#current article.turn')) {
+    trigger('click', {action: 'suggest', turn: Number(s.dataset.turn), k: Number(s.dataset.k)});
+  }
 });
 """
-
-
-def friendly(err: Exception) -> str:
-    msg = str(err)
-    return msg[:1].upper() + msg[1:] + ("" if msg.endswith(".") else ".")
+# The server's word that feedback was saved replaces that exchange's feedback buttons.
+ACK_JS = """
+const apply = () => {
+  const ack = element.querySelector('.ack[data-turn]');
+  if (!ack) return;
+  const slot = document.querySelector(`#history-list .feedback-slot[data-turn="${ack.dataset.turn}"]`);
+  if (slot) slot.innerHTML = ack.innerHTML;
+};
+new MutationObserver(apply).observe(element, {childList: true, subtree: true, characterData: true, attributes: true});
+"""
+CLEAR_JS = "() => { const l = document.getElementById('history-list'); if (l) l.replaceChildren(); return []; }"
+DOWNLOAD_JS = """(md) => {
+  if (!md) return [];
+  const url = URL.createObjectURL(new Blob([md], {type: 'text/markdown;charset=utf-8'}));
+  const a = Object.assign(document.createElement('a'), {href: url, download: 'nhs-reform-conversation.md'});
+  document.body.appendChild(a); a.click(); a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 5000);
+  return [];
+}"""
 
 
 def event_field(evt: gr.EventData, name: str, default):
@@ -65,131 +98,151 @@ def event_field(evt: gr.EventData, name: str, default):
         return default
 
 
-def turn_record(n: int, ans, filters: dict) -> dict:
-    """What the page remembers of one exchange (JSON-able; kept server-side in gr.State)."""
-    return {"n": n, "question": ans.question, "behaviour": ans.behaviour, "text": ans.text,
-            "citations": [{**c.to_dict(), "speaker_label": c.speaker.label} for c in ans.citations],
-            "notes": list(ans.notes),
-            "retrieval_query": ans.retrieval_query, "filters": filters, "feedback": None}
+def whole_number(value) -> int:
+    try:
+        return int(value) if not isinstance(value, bool) else 0
+    except (TypeError, ValueError):
+        return 0
 
 
-def to_filters(kinds, doc_id) -> Filters:
-    return Filters(kinds=tuple(kinds or ()), doc_ids=(doc_id,) if doc_id else ())
-
-
-def api_result(ans, filters: dict) -> dict:
-    """The /ask endpoint's answer: `hcb ask --json` plus what the page shows about viewpoints."""
-    rec = turn_record(1, ans, filters)
-    out = ans.to_dict()
-    out.update({"notes": list(ans.notes), "contested": contested(rec), "one_side": bool(viewpoint_notice(rec)),
-                "retrieval_query": ans.retrieval_query, "filters": filters})
-    return out
-
-
-def build_app(assistant: Assistant, settings: Settings, store: FeedbackStore | None = None) -> gr.Blocks:
-    """The Blocks app over one loaded assistant; feedback goes to `store` (default: under settings.data_dir)."""
+def build_app(svc: Service, store: FeedbackStore | None = None) -> gr.Blocks:
+    """The Blocks app over one service; feedback goes to `store` (default: under settings.data_dir)."""
+    settings = svc.settings
     store = store or FeedbackStore(db_path(settings.data_dir))
-    docs = list(assistant.corpus.documents)
-    held = [d for d in docs if d.text]
-    titles = {d.id: d.title for d in docs}
-    date_range = (min(d.date for d in held), max(d.date for d in held))
-    build_id = (assistant.index.manifest or {}).get("build_id", "")
-    run_settings = {"top_k": settings.retrieval.top_k, "candidates": settings.retrieval.candidates, "rrf_k": settings.retrieval.rrf_k,
-                    "embedder": settings.embedder, "index_build": build_id}
+    build_id = (svc.assistant.index.manifest or {}).get("build_id", "")
+    run_settings = {"top_k": settings.retrieval.top_k, "candidates": settings.retrieval.candidates,
+                    "rrf_k": settings.retrieval.rrf_k, "embedder": settings.embedder, "index_build": build_id}
+    held = [d for d in svc.documents if d.text]
+    SKIP = gr.skip
 
-    def page(turns, live=None, upto=None):
-        return transcript_html(turns, titles, live, upto)
+    def render(turn: Turn, upto: int | None = None) -> str:
+        return turn_html(turn, svc.docs, svc.speaker_labels, upto)
+
+    def answer(question: str, scope: Scope, turns: list[Turn], conv, restore: str | None):
+        """Stream one exchange into #current. Yields (current, sources, status, question, turns, conv)."""
+        turns = list(turns or [])[-MAX_TURNS:]
+        conv = conv or uuid.uuid4().hex
+        n = (turns[-1].n if turns else 0) + 1
+        previous = sources_panel(turns[-1].n, turns[-1].answer) if turns else EMPTY
+        yield (pending_html(n, question), f'<p class="sources-empty">Finding the passages for answer {n}…</p>',
+               status_html("Searching the documents…"), "" if restore is not None else SKIP(), SKIP(), conv)
+        try:
+            ans = svc.assistant.ask(question, history=history_for(turns, settings.web.max_history),
+                                    filters=scope.filters())
+        except Exception as e:  # the store went away, or a bug: say so, keep the question and the conversation
+            _, message = failure(e, "answering in the chat")
+            yield "", previous, status_html(message, "error"), restore if restore is not None else SKIP(), SKIP(), conv
+            return
+        turn = Turn(n, ans, scope, suggest(ans, svc.speakers, svc.outline, scope))
+        for i in range(1, units(ans)):
+            yield render(turn, i), SKIP(), SKIP(), SKIP(), SKIP(), SKIP()
+            time.sleep(STREAM_PAUSE)
+        done = (f"Answer {n}: the documents don't cover this." if ans.behaviour == "abstain" else
+                f"Answer {n} is ready, with {len(ans.citations)} sources." if ans.citations else f"Answer {n} is ready.")
+        yield render(turn), sources_panel(n, ans), status_html(done), SKIP(), turns + [turn], conv
 
     def respond(question, turns, conv, kinds, doc_id):
-        turns = list(turns or [])
         try:
-            q = check_question(question, settings.max_question_chars)
-        except QuestionError as e:
-            yield page(turns), gr.skip(), status_html(friendly(e), "error"), gr.skip(), turns, conv
+            req = svc.check(question, None, kinds, doc_id)
+        except RequestError as e:
+            yield SKIP(), SKIP(), status_html(sentence(str(e)), "error"), SKIP(), SKIP(), SKIP(), SKIP()
             return
-        conv = conv or uuid.uuid4().hex
-        filters = {"kinds": list(kinds or []), "doc_id": doc_id or ""}
-        live = {"n": len(turns) + 1, "question": q, "behaviour": "pending", "filters": filters}
-        yield page(turns, live), gr.skip(), status_html("Searching the documents…"), "", turns, conv
-        history = [Turn(t["question"], t.get("retrieval_query", "")) for t in turns]
-        try:
-            ans = assistant.ask(q, history=history, filters=to_filters(kinds, doc_id))
-        except HcbError as e:   # e.g. the Chroma server went away: say so, keep the conversation
-            yield page(turns), gr.skip(), status_html(friendly(e), "error"), q, turns, conv
-            return
-        live = turn_record(len(turns) + 1, ans, filters)
-        for i in range(1, len(units(live["text"]))):
-            yield page(turns, live, i), gr.skip(), gr.skip(), gr.skip(), gr.skip(), gr.skip()
-            time.sleep(STREAM_PAUSE)
-        turns = turns + [live]
-        done = {"answer": f"Answer {live['n']} is ready, with {len(live['citations'])} sources.",
-                "abstain": f"Answer {live['n']}: the documents don't cover this.",
-                }.get(ans.behaviour, f"Answer {live['n']} is ready.")
-        yield page(turns), sources_html(turns), status_html(done), gr.skip(), turns, conv
+        for out in answer(req.question, Scope(req.kinds, req.doc_id), turns, conv, restore=question):
+            yield *out, SKIP()
 
-    def feedback(turns, conv, evt: gr.EventData):
-        turns = list(turns or [])
-        try:
-            n = int(event_field(evt, "turn", 0))
-        except (TypeError, ValueError):
-            n = 0
+    def rate(turns: list[Turn], conv, evt: gr.EventData):
+        n = whole_number(event_field(evt, "turn", 0))
         rating = event_field(evt, "rate", None)
-        if not (1 <= n <= len(turns)) or rating not in RATINGS:
-            return gr.skip(), status_html("That feedback could not be matched to an answer; please try again.", "error"), gr.skip()
-        t = turns[n - 1]
+        turns = list(turns or [])
+        index = {t.n: i for i, t in enumerate(turns)}
+        if n not in index or rating not in RATINGS:
+            return status_html("That feedback could not be matched to an answer; please try again.", "error"), SKIP(), SKIP()
+        t = turns[index[n]]
         comment = event_field(evt, "comment", "")
         comment = comment if isinstance(comment, str) else ""
-        store.add(Feedback(rating=rating, question=t["question"], answer=t["text"], behaviour=t["behaviour"],
-                           citations=t["citations"], comment=comment, conversation=conv or "", turn=n,
-                           settings={**run_settings, "filters": t["filters"], "retrieval_query": t.get("retrieval_query", "")}))
-        turns[n - 1] = {**t, "feedback": rating}
-        return page(turns), status_html(f"Thank you — your feedback on answer {n} was saved."), turns
+        try:
+            comment.encode("utf-8")
+        except UnicodeEncodeError:
+            comment = comment.encode("utf-8", "replace").decode("utf-8")
+        a = t.answer
+        store.add(Feedback(rating=rating, question=a.question, answer=a.text, behaviour=str(a.behaviour),
+                           citations=[c.to_dict() for c in a.citations], comment=comment, conversation=conv or "",
+                           turn=n, settings={**run_settings, "filters": t.scope.record(),
+                                             "retrieval_query": a.retrieval_query}))
+        turns[index[n]] = Turn(t.n, t.answer, t.scope, t.suggestions, rating)
+        ack = f'<div class="ack" data-turn="{n}" data-nonce="{uuid.uuid4().hex[:8]}">{feedback_html(turns[index[n]])}</div>'
+        return status_html(f"Thank you — your feedback on answer {n} was saved."), turns, ack
+
+    def on_history(turns, conv, evt: gr.EventData):
+        """A click in a finished exchange: feedback, or a suggested follow-up (looked up server-side)."""
+        action = event_field(evt, "action", "")
+        if action == "rate":
+            status, new_turns, ack = rate(turns, conv, evt)
+            yield SKIP(), SKIP(), status, SKIP(), new_turns, SKIP(), ack
+            return
+        n, k = whole_number(event_field(evt, "turn", 0)), whole_number(event_field(evt, "k", -1))
+        t = next((t for t in turns or [] if t.n == n), None)
+        if action != "suggest" or t is None or not 0 <= k < len(t.suggestions):
+            yield SKIP(), SKIP(), status_html("That suggestion is no longer available; please ask it yourself.", "error"), \
+                SKIP(), SKIP(), SKIP(), SKIP()
+            return
+        s = t.suggestions[k]
+        for out in answer(s.question, s.scope, turns, conv, restore=None):
+            yield *out, SKIP()
+
+    def new_conversation():
+        return "", EMPTY, status_html("Started a new conversation."), "", [], None
+
+    def export(turns):
+        return conversation_md(list(turns or []), svc.docs, svc.speaker_labels)
+
+    def ask_api(question: str, kinds: list[str] | None = None, doc_id: str = "",
+                history: list[str | dict] | None = None) -> dict:
+        """Answer a question from the documents, with citations as structured data (as `hcb ask --json`).
+
+        kinds: restrict to these kinds of source (government, parliament, local_government, nhs, sector_body, news, campaign).
+        doc_id: restrict to one document (an id from /documents). history: earlier turns, oldest first (questions or
+        earlier results).
+        """
+        try:
+            req = svc.check(question, history, kinds, doc_id)
+            return svc.result(svc.ask(req), req)
+        except Exception as e:  # one line for the client, whatever went wrong
+            _, message = failure(e, "/ask")
+            raise gr.Error(message, print_exception=False) from None   # a refused request is not a fault
 
     def documents_api() -> list[dict]:
         """Every document in the corpus: id (for /ask's doc_id), title, publisher, date, kind, url, status."""
-        return [{"id": d.id, "title": d.title, "publisher": d.publisher, "date": d.date, "kind": d.kind, "url": d.url,
-                 "status": d.status, "date_note": d.date_note} for d in docs]
-
-    def new_conversation():
-        return page([]), sources_html([]), status_html("Started a new conversation."), "", [], None
-
-    def ask_api(question: str, kinds: list[str] | None = None, doc_id: str = "", history: list[str] | None = None) -> dict:
-        """Answer a question from the documents, with citations as structured data.
-
-        kinds: restrict to these kinds of source (government, parliament, local_government, nhs, sector_body, news, campaign).
-        doc_id: restrict to one document (an id from /documents). history: earlier questions of the conversation, oldest first.
-        """
-        bad = [k for k in kinds or [] if k not in KIND_LABELS]
-        if bad:
-            raise gr.Error(f"unknown kind {bad[0]!r}: use one of {', '.join(KIND_LABELS)}")
-        if doc_id and doc_id not in titles:
-            raise gr.Error(f"unknown document {doc_id!r}: use one of {', '.join(titles)}")
-        try:
-            ans = assistant.ask(question, history=[Turn(h) for h in history or [] if isinstance(h, str)],
-                                filters=to_filters(kinds, doc_id))
-        except QuestionError as e:
-            raise gr.Error(friendly(e)) from None
-        return api_result(ans, {"kinds": list(kinds or []), "doc_id": doc_id or ""})
+        return svc.documents_record()
 
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
         turns_state = gr.State([])
         conv_state = gr.State(None)
-        gr.HTML(f'<header class="site-header"><h1>{TITLE}</h1><p>{INTRO}</p></header>', elem_id="site-header")
+        gr.HTML(header_html(svc.documents), elem_id="site-header")
         with gr.Row(equal_height=False, elem_id="main-row"):
             with gr.Column(scale=3, min_width=300, elem_id="chat-col"):
-                gr.HTML('<h2 class="panel-title" id="chat-heading">Conversation</h2>', elem_id="chat-heading-block")
-                transcript = gr.HTML(page([]), elem_id="transcript", js_on_load=FEEDBACK_JS)
+                gr.HTML('<h2 class="panel-title" id="chat-heading">Conversation</h2>' + EMPTY_CHAT,
+                        elem_id="chat-heading-block")
+                # the examples show while the conversation is empty (web.css hides them once it is not)
+                gr.HTML('<h3 class="examples-title" id="examples-heading">Try a date, a comparison or a follow-up</h3>',
+                        elem_id="examples-heading-block")
+                with gr.Column(elem_id="examples"):
+                    ex_buttons = [(gr.Button(example_label(*ex), size="sm", variant="secondary", elem_classes=["example"]),
+                                   ex) for ex in EXAMPLES]
+                with gr.Column(elem_id="transcript"):
+                    history = gr.HTML('<div id="history-list"></div>', elem_id="history", js_on_load=HISTORY_JS)
+                    current = gr.HTML("", elem_id="current", js_on_load=CURRENT_JS)
                 status = gr.HTML(status_html(), elem_id="status")
                 question = gr.Textbox(label="Your question", placeholder="Ask about the White Paper, the Bill, ICSs…",
                                       lines=1, max_lines=6, elem_id="question", autofocus=False,
                                       info=f"Press Enter to ask. Up to {settings.max_question_chars:,} characters.")
                 with gr.Row(elem_id="ask-row"):
-                    ask_btn = gr.Button("Ask", variant="primary", elem_id="ask", scale=0, min_width=120)
-                    new_btn = gr.Button("New conversation", variant="secondary", elem_id="new-conversation", scale=0, min_width=180)
-                gr.HTML('<h2 class="panel-title" id="examples-heading">Example questions</h2>', elem_id="examples-heading-block")
-                with gr.Column(elem_id="examples"):
-                    ex_buttons = [gr.Button(q, size="sm", variant="secondary", elem_classes=["example"]) for q in EXAMPLES]
-                with gr.Accordion("Filters: choose which documents to search", open=True, elem_id="filters"):
+                    ask_btn = gr.Button("Ask", variant="primary", elem_id="ask", scale=0, min_width=100)
+                    new_btn = gr.Button("New conversation", variant="secondary", elem_id="new-conversation", scale=0,
+                                        min_width=180)
+                    export_btn = gr.Button("Download as Markdown", variant="secondary", elem_id="export", scale=0,
+                                           min_width=210)
+                with gr.Accordion("Filters: choose which documents to search", open=False, elem_id="filters"):
                     kinds = gr.CheckboxGroup(choices=[(v, k) for k, v in KIND_LABELS.items()], value=[],
                                              label="Only these kinds of source", info="Tick none to search every kind.",
                                              elem_id="filter-kinds")
@@ -197,22 +250,25 @@ def build_app(assistant: Assistant, settings: Settings, store: FeedbackStore | N
                                       label="Only this document", elem_id="filter-doc", filterable=False)
             with gr.Column(scale=2, min_width=300, elem_id="sources-col"):
                 gr.HTML('<h2 class="panel-title" id="sources-heading">Sources</h2>', elem_id="sources-heading-block")
-                sources = gr.HTML(sources_html([]), elem_id="sources")
-                with gr.Accordion("About these documents", open=False, elem_id="about"):
-                    gr.HTML(about_html(docs, date_range, DATE_CAVEAT), elem_id="about-body")
+                sources = gr.HTML(EMPTY, elem_id="sources")
+        ack = gr.HTML("", elem_id="fb-ack", js_on_load=ACK_JS)
+        export_text = gr.Textbox(visible=False, elem_id="export-text")
 
-        io = dict(inputs=[question, turns_state, conv_state, kinds, doc],
-                  outputs=[transcript, sources, status, question, turns_state, conv_state],
-                  show_progress="hidden", api_visibility="private")
+        outputs = [current, sources, status, question, turns_state, conv_state, ack]
+        io = dict(inputs=[question, turns_state, conv_state, kinds, doc], outputs=outputs, show_progress="hidden",
+                  api_visibility="private")
         question.submit(respond, **io)
         ask_btn.click(respond, **io)
-        for b in ex_buttons:
-            b.click(lambda q: q, inputs=[b], outputs=[question], api_visibility="private", show_progress="hidden",
-                    queue=False).then(respond, **io)
-        new_btn.click(new_conversation, None, [transcript, sources, status, question, turns_state, conv_state],
-                      api_visibility="private", show_progress="hidden")
-        transcript.click(feedback, [turns_state, conv_state], [transcript, status, turns_state],
-                         api_visibility="private", show_progress="hidden")
+        for b, (_, first, then) in ex_buttons:
+            ev = b.click(lambda q=first: q, None, [question], api_visibility="private", show_progress="hidden",
+                         queue=False).then(respond, **io)
+            if then:
+                ev.then(lambda q=then: q, None, [question], api_visibility="private", show_progress="hidden",
+                        queue=False).then(respond, **io)
+        history.click(on_history, [turns_state, conv_state], outputs, api_visibility="private", show_progress="hidden")
+        new_btn.click(new_conversation, None, outputs[:6], js=CLEAR_JS, api_visibility="private", show_progress="hidden")
+        export_btn.click(export, [turns_state], [export_text], api_visibility="private", show_progress="hidden").then(
+            None, [export_text], None, js=DOWNLOAD_JS, api_visibility="private")
         gr.api(ask_api, api_name="ask")
         gr.api(documents_api, api_name="documents")
     return demo
@@ -228,9 +284,19 @@ def theme():
         body_text_color_subdued="*neutral_600", block_info_text_color="*neutral_600")
 
 
-def launch(demo: gr.Blocks, settings: Settings, **kwargs):
-    """Serve on settings.web.host:settings.web.port with a deliberate concurrency limit; no share link, no SSR."""
+def asgi_app(demo: gr.Blocks, svc: Service):
+    """The JSON API with the Gradio page mounted on it: one ASGI app, one port."""
+    settings = svc.settings
     demo.queue(default_concurrency_limit=settings.web.concurrency, max_size=200)
-    return demo.launch(server_name=settings.web.host, server_port=settings.web.port, share=False, ssr_mode=False,
-                       show_error=False, theme=theme(), css_paths=[STATIC / "web.css"], head=HEAD, footer_links=["api"],
-                       run_history=False, max_file_size="1kb", **kwargs)
+    return gr.mount_gradio_app(build_api(svc), demo, path="", server_name=settings.web.host,
+                               server_port=settings.web.port, footer_links=["api"], run_history=False,
+                               show_error=False, max_file_size="1kb", ssr_mode=False, theme=theme(),
+                               css_paths=[STATIC / "web.css"], head=HEAD,
+                               root_path=os.environ.get("GRADIO_ROOT_PATH") or None)
+
+
+def serve(demo: gr.Blocks, svc: Service) -> None:
+    """Serve page and API on settings.web.host:port until interrupted (no share link, no SSR)."""
+    settings = svc.settings
+    uvicorn.run(asgi_app(demo, svc), host=settings.web.host, port=settings.web.port, log_level="warning",
+                timeout_graceful_shutdown=5)

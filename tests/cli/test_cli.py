@@ -9,26 +9,8 @@ import subprocess
 
 import pytest
 
-from .._support import CITATION_KEYS, CONTRACT_KEYS, CORPUS_DIR, HCB, ROOT, copy_corpus, edit_file, require
-
-
-def hcb(*args: str, index_dir, embedder: str | None = "fake", corpus_dir=CORPUS_DIR, timeout: float = 180):
-    require(HCB.exists(), f"{HCB} not installed (pip install -e .)")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("HCB_")}
-    env.update(HCB_INDEX_DIR=str(index_dir), HCB_CORPUS_DIR=str(corpus_dir), HCB_DATA_DIR=str(index_dir / "data"))
-    if embedder:
-        env["HCB_EMBEDDER"] = embedder
-    return subprocess.run([str(HCB), *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout)
-
-
-def assert_one_line_error(p, *needles: str):
-    assert p.returncode != 0, p.stdout
-    assert "Traceback" not in p.stderr + p.stdout, p.stderr
-    lines = [x for x in p.stderr.splitlines() if x.strip()]
-    assert len(lines) == 1, p.stderr
-    assert lines[0].startswith("error: ")
-    for n in needles:
-        assert n in lines[0], (n, lines[0])
+from .._support import (CITATION_KEYS, CONTRACT_KEYS, CORPUS_DIR, HCB, ROOT, assert_one_line_error, copy_corpus, edit_file, hcb,
+                       require)
 
 
 def assert_contract(d: dict, question: str):

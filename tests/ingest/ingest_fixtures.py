@@ -11,6 +11,8 @@ from pathlib import Path
 
 from fpdf import FPDF
 
+from assistant.index.lock import LOCK_NAME
+
 PAGE3_SENTENCE = ("The pilot will give every integrated care board a duty to publish a five-year "
                   "lighthouse plan for coastal communities by April 2023.")
 FILLER = ("Integrated care systems bring together the NHS, local government and their partners to plan "
@@ -196,9 +198,9 @@ def set_url(corpus_dir: Path, doc_id: str, url: str) -> None:
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    """sha256 of every file under `folder`, by relative path."""
+    """sha256 of every file under `folder`, by relative path; the (empty) write-lock file is not content."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(Path(folder).rglob("*")) if p.is_file()}
+            for p in sorted(Path(folder).rglob("*")) if p.is_file() and p.name != LOCK_NAME}
 
 
 def live_chunks(settings) -> list[dict]:

@@ -12,19 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from webhelpers import AXE, CHROMIUM, CHROMIUM_ARGS, ROOT, open_page, start_app
-
-
-def require(config, condition: bool, reason: str) -> None:
-    """The root conftest's `require` (skip locally, fail under CI=true).
-
-    Two conftest.py files share the module name "conftest", so it is found among pytest's plugins.
-    """
-    root = (ROOT / "tests" / "conftest.py").resolve()
-    for plugin in config.pluginmanager.get_plugins():
-        if getattr(plugin, "__file__", None) and Path(plugin.__file__).resolve() == root:
-            return plugin.require(condition, reason)
-    raise RuntimeError("tests/conftest.py is not loaded")
+from webhelpers import AXE, CHROMIUM, CHROMIUM_ARGS, open_page, require, start_app
 
 
 @pytest.fixture(scope="session")
@@ -57,6 +45,21 @@ def page(chromium, web_app):
     context.close()
     assert rec.foreign() == [], f"requests to other hosts: {rec.foreign()}"
     assert rec.dialogs == [], f"JavaScript dialogs opened: {rec.dialogs}"
+
+
+WIDTHS = {"desktop": (1366, 900), "phone": (375, 812)}
+
+
+@pytest.fixture(params=sorted(WIDTHS))
+def sized_page(request, chromium, web_app):
+    """A fresh page at 1366 x 900 ("desktop") and at 375 x 812 ("phone"); the same checks as `page`."""
+    width, height = WIDTHS[request.param]
+    context, pg, rec = open_page(chromium, web_app, width, height)
+    pg.recorder, pg.width_name = rec, request.param
+    yield pg
+    context.close()
+    assert rec.foreign() == [], f"requests to other hosts: {rec.foreign()}"
+    assert rec.dialogs == [] and rec.errors == [], (rec.dialogs, rec.errors)
 
 
 @pytest.fixture(scope="session")

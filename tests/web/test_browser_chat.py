@@ -8,77 +8,66 @@ import uuid
 
 import pytest
 
+from assistant.web.export import md
 from webhelpers import ask, shot
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-WATCH_UNITS = """() => {
+WATCH_UNITS = """n => {
   window.__units = [];
   const t = document.querySelector('#transcript');
   new MutationObserver(() => {
-    const live = t.querySelector('article.turn:last-of-type');
+    const live = document.getElementById('ans-' + n);
     if (live) window.__units.push(live.querySelectorAll('.unit').length);
-  }).observe(t, {subtree: true, childList: true, characterData: true});
+  }).observe(t, {subtree: true, childList: true, characterData: true, attributes: true});
 }"""
 
 
-def test_answer_streams_sentence_by_sentence_with_attributed_citations(page):
-    page.evaluate(WATCH_UNITS)
+def open_filters(page) -> None:
+    if not page.locator("#filter-kinds").is_visible():
+        page.locator("#filters > button").first.click()
+    page.locator("#filter-kinds").wait_for(state="visible")
+
+
+def test_answer_streams_statement_by_statement_in_speaker_blocks(page):
+    page.evaluate(WATCH_UNITS, 1)
     n = ask(page, "What will Integrated Care Boards do?")
     seen = page.evaluate("window.__units")
     final = page.locator(f"#ans-{n} .unit").count()
     assert final >= 2
-    # every intermediate length appeared on the page before the whole answer did
-    assert [k for k in dict.fromkeys(seen) if k] == list(range(1, final + 1)), seen
-    answer = page.locator(f"#ans-{n} .answer").inner_text()
-    assert "The Government's response says" in answer
-    cites = page.locator(f"#ans-{n} a.cite")
-    assert cites.count() >= 2 and cites.first.get_attribute("href") == f"#src-{n}-1"
+    assert [k for k in dict.fromkeys(seen) if k] == list(range(1, final + 1)), seen   # each length appeared in turn
+    heads = page.locator(f"#ans-{n} .block-head .speaker").all_inner_texts()
+    assert heads and all(a != b for a, b in zip(heads, heads[1:]))                    # a speaker named once per block
+    assert page.locator(f"#ans-{n} button.cite").count() == final
     assert page.locator("#status").inner_text().startswith(f"Answer {n} is ready")
 
 
-def test_citation_click_shows_the_highlighted_passage_with_speaker_date_and_kind(page):
-    n = ask(page, "What did Sir Simon Stevens say about the Bill?")
-    page.locator(f"#ans-{n} a.cite").first.click()
-    card = page.locator(f"#src-{n}-1")
-    assert page.evaluate("location.hash") == f"#src-{n}-1"
-    assert page.evaluate("document.querySelector(':target').id") == f"src-{n}-1"
-    card.wait_for(state="visible")
-    assert card.evaluate("el => { const r = el.getBoundingClientRect(); return r.top >= 0 && r.top < innerHeight; }")
-    text = card.inner_text()
-    assert "Simon Stevens" in text and "13 July 2021" in text and "News" in text and "NHS" in text
-    marked = card.locator("mark").inner_text()
-    assert marked and marked.strip() in page.locator(f"#ans-{n} .unit").first.inner_text()
-    # the highlighted card is visibly different from an unselected one
-    assert card.evaluate("el => getComputedStyle(el).outlineStyle") == "solid"
-
-
 def test_kind_filter_restricts_every_source(page):
+    open_filters(page)
     page.locator("#filter-kinds").get_by_label("Campaign", exact=True).check()
     n = ask(page, "What do they say about integrated care systems?")
-    kinds = page.locator(f".sources-for[aria-labelledby='sh-{n}'] .doc-line .badge").all_inner_texts()
+    kinds = page.locator("#sources .source-card .meta .badge").all_inner_texts()
     assert kinds and set(kinds) == {"Campaign"}
     assert "only Campaign sources" in page.locator(f"#ans-{n} .filters-used").inner_text()
 
 
-def test_document_filter_and_one_side_notice(page):
+def test_document_filter_and_the_only_one_side_marker(page):
+    open_filters(page)
     page.locator("#filter-doc input").click()
     page.locator("[role='option']", has_text="Government response to the petition").first.click()
     n = ask(page, "Do the LGA and the Government agree on the role of councils in integrated care systems?")
-    titles = page.locator(f".sources-for[aria-labelledby='sh-{n}'] cite.title").all_inner_texts()
+    titles = page.locator("#sources .source-card h4.title").all_inner_texts()
     assert titles and all(t.startswith("Government response to the petition") for t in titles)
-    notice = page.locator(f"#ans-{n} .one-side")
-    assert notice.count() == 1 and "one side only" in notice.inner_text()
+    marker = page.locator(f"#ans-{n} .sides-note.one-side")
+    assert marker.count() == 1 and marker.inner_text().startswith("Only one side found")
 
 
-def test_contested_question_puts_speakers_side_by_side(page):
+def test_contested_question_gets_the_marker_and_a_block_per_voice(page):
     n = ask(page, "Compare the Government's and the petitioners' views on pausing the White Paper.")
-    cols = page.locator(f"#ans-{n} .viewpoint")
-    assert cols.count() >= 2
-    heads = cols.locator("h3, .speaker-full").all_inner_texts()
-    assert len(set(heads)) == len(heads) and any("Government" in h or "Department" in h for h in heads), heads
-    boxes = [cols.nth(i).bounding_box() for i in range(2)]
-    assert abs(boxes[0]["y"] - boxes[1]["y"]) < 2 and boxes[1]["x"] > boxes[0]["x"]   # next to each other
+    marker = page.locator(f"#ans-{n} .sides-note.contested")
+    assert marker.count() == 1 and marker.inner_text().startswith("Contested: 2 sides found")
+    badges = page.locator(f"#ans-{n} .block-head .badge").all_inner_texts()
+    assert {"Government", "Campaign"} <= set(badges)
 
 
 def test_feedback_is_stored_in_sqlite_with_the_answer_and_no_personal_data(page, web_app):
@@ -96,7 +85,7 @@ def test_feedback_is_stored_in_sqlite_with_the_answer_and_no_personal_data(page,
     assert len(rows) == 1
     row = rows[0]
     assert row["rating"] == "down" and row["question"] == "What are Care England's five areas?" and row["turn"] == n
-    assert row["answer"].startswith("As the article reports, Care England") and row["behaviour"] == "answer"
+    assert "Care England" in row["answer"] and row["behaviour"] == "answer"
     cites = json.loads(row["citations"])
     assert cites and cites[0]["doc_id"] == "bill-summary" and cites[0]["quote"] in cites[0]["passage"]
     settings = json.loads(row["settings"])
@@ -105,16 +94,17 @@ def test_feedback_is_stored_in_sqlite_with_the_answer_and_no_personal_data(page,
     assert not {"ip", "ip_address", "user_agent", "host", "email"} & set(row)
 
 
-def test_follow_up_question_in_the_same_conversation_then_new_conversation(page):
+def test_follow_up_in_the_same_conversation_then_a_new_conversation(page):
     first = ask(page, "What will Integrated Care Boards do?")
     second = ask(page, "And what does the LGA say about that?")
     assert (first, second) == (1, 2)
-    speakers = page.locator(f"#ans-{second} a.cite").evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
-    assert any("Local Government Association" in s for s in speakers), speakers
-    assert page.locator(".sources-for").count() == 2
+    heads = page.locator(f"#ans-{second} .block-head").all_inner_texts()
+    assert any("LGA" in h for h in heads), heads
     page.click("#new-conversation")
-    page.wait_for_selector("#transcript .empty-chat")
-    assert page.locator("#transcript article.turn").count() == 0 and page.locator(".source-card").count() == 0
+    # the transcript and the sources panel are two outputs, which Gradio may redraw in separate frames
+    page.wait_for_function("!document.querySelector('#transcript article.turn')"
+                           " && ![...document.querySelectorAll('.source-card')].some(e => e.offsetParent)")
+    assert page.locator("#examples").is_visible() and page.locator(".source-card:visible").count() == 0
     assert ask(page, "What are Care England's five areas?") == 1
 
 
@@ -124,7 +114,7 @@ def test_abstention_and_refusal_are_shown_as_such(page):
     assert "abstain" in turn.get_attribute("class")
     assert "not found in the documents" in turn.locator(".answer .who").inner_text()
     assert "don't cover this" in turn.inner_text() and turn.locator("strong", has_text="not an answer").count() == 1
-    assert turn.locator("a.cite").count() == 0
+    assert turn.locator("button.cite").count() == 0
     n = ask(page, "Who should I vote for?")
     turn = page.locator(f"#ans-{n}")
     assert "refuse_or_redirect" in turn.get_attribute("class")
@@ -147,37 +137,20 @@ def test_empty_blank_and_over_long_questions_get_a_friendly_message(page, questi
     assert page.input_value("#question textarea") == question   # kept, so it can be fixed
 
 
-def test_keyboard_only_type_enter_tab_to_sources_and_feedback(page):
-    for _ in range(40):                       # Tab from the top of the page to the question box
-        page.keyboard.press("Tab")
-        if page.evaluate("document.activeElement.closest('#question') !== null"):
-            break
-    else:
-        pytest.fail("Tab never reached the question box")
-    page.keyboard.type("What will Integrated Care Boards do?")
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#ans-1 .answer[aria-busy='false']")
-    reached = set()
-    for _ in range(120):
-        page.keyboard.press("Tab")
-        reached.add(page.evaluate("""() => { const e = document.activeElement;
-            if (e.closest('.source-card')) return 'source';
-            if (e.matches('button.rate')) return 'rate';
-            if (e.matches('.feedback textarea')) return 'comment';
-            if (e.matches('a.cite')) return 'cite'; return ''; }"""))
-        if {"source", "rate", "comment", "cite"} <= reached:
-            break
-    assert {"source", "rate", "comment", "cite"} <= reached, reached
-    page.focus("#ans-1 a.cite >> nth=0")
-    page.keyboard.press("Enter")               # follow the citation with the keyboard
-    assert page.evaluate("location.hash") == "#src-1-1"
-    page.focus("#ans-1 button.rate[data-rate='up']")
-    page.keyboard.press("Enter")
-    page.wait_for_selector("#ans-1 .feedback-done")
+def test_a_lone_surrogate_gets_a_clear_message_not_a_null_error(page):
+    """Issue 12: a lone surrogate in the question showed {"error": null}."""
+    page.evaluate("""() => { const t = document.querySelector('#question textarea');
+        t.value = 'What is an ICS? \\ud800'; t.dispatchEvent(new Event('input', {bubbles: true})); }""")
+    page.click("#ask")
+    page.wait_for_function("() => document.querySelector('#status .error')")
+    assert "invalid character" in page.locator("#status").inner_text()
+    assert page.locator("#transcript article.turn").count() == 0
+    assert page.locator(".toast-body").count() == 0
 
 
 def test_every_control_has_a_label(page):
     ask(page, "What will Integrated Care Boards do?")
+    page.locator("#ans-1 button.cite").first.click()
     unlabelled = page.evaluate("""() => [...document.querySelectorAll('input, textarea, select, button')]
         .filter(e => e.offsetParent !== null && e.type !== 'hidden')
         .filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label') && !e.getAttribute('aria-labelledby')
@@ -186,22 +159,82 @@ def test_every_control_has_a_label(page):
     assert unlabelled == []
 
 
-def test_about_panel_lists_every_document_and_the_corpus_limits(page, corpus):
-    page.get_by_text("About these documents").click()
-    page.wait_for_selector("#about-body .doc-list")
-    items = page.locator("#about-body .doc-list li")
+def test_the_first_screen_states_the_scope_and_lists_the_documents_one_tap_away(page, corpus):
+    held = [d for d in corpus.documents if d.text]
+    scope = page.locator("#scope-line").inner_text()
+    assert f"{len(held)} documents" in scope and "May 2020 to November 2021" in scope
+    assert "Not held yet" in page.locator("#site-header").inner_text()
+    assert page.locator("#examples button").count() >= 3
+    page.locator("#documents > summary").click()
+    items = page.locator("#documents .doc-list li")
     assert items.count() == len(corpus.documents)
-    text = page.locator("#about-body").inner_text()
+    text = page.locator("#documents").inner_text()
     for d in corpus.documents:
         assert d.title in text and d.publisher in text
-    assert "May 2020 to November 2021" in text and "not legal advice" in text and "answers only from" in text
-    links = page.locator("#about-body a[href^='https://']")
+    links = page.locator("#documents a[href^='https://']")
     assert links.count() == sum(1 for d in corpus.documents if d.url)
     assert links.first.get_attribute("rel") == "noopener noreferrer"
 
 
-def test_example_question_button_asks_it(page):
-    page.locator("#examples button", has_text="What are Care England's five areas?").click()
+def test_example_buttons_ask_a_date_and_a_follow_up(page):
+    page.locator("#examples button", has_text="When was the White Paper published?").click()
     page.wait_for_selector("#ans-1 .answer[aria-busy='false']")
-    assert page.locator("#q-1").inner_text() == "What are Care England's five areas?"
-    assert page.locator("#ans-1 a.cite").count() >= 2
+    assert page.locator("#q-1").inner_text() == "When was the White Paper published?"
+    page.click("#new-conversation")
+    page.wait_for_function("!document.querySelector('#transcript article.turn')")
+    page.locator("#examples button", has_text="then: And what is the view of councils?").click()
+    page.wait_for_selector("#ans-2 .answer[aria-busy='false']", timeout=60_000)
+    assert page.locator("#q-1").inner_text() == "Integrated Care Boards: what are they responsible for?"
+    assert page.locator("#q-2").inner_text() == "And what is the view of councils?"
+    assert any("LGA" in h for h in page.locator("#ans-2 .block-head").all_inner_texts())   # councils: the LGA
+
+
+def test_a_suggested_follow_up_asks_another_side_from_the_corpus(page):
+    n = ask(page, "What will Integrated Care Boards do?")
+    buttons = page.locator(f"#ans-{n} button.suggest")
+    assert buttons.count() >= 1
+    label = buttons.first.inner_text()
+    assert label.startswith(("Another side:", "Next section of this document:"))
+    buttons.first.click()
+    page.wait_for_selector(f"#ans-{n + 1} .answer[aria-busy='false']", timeout=30_000)
+    assert page.locator(f"#ans-{n + 1} .filters-used").inner_text().startswith("Searched only")
+    if label.startswith("Another side:"):
+        assert page.locator(f"#q-{n + 1}").inner_text() == "What will Integrated Care Boards do?"
+
+
+def test_the_conversation_downloads_as_markdown_with_every_citation(page):
+    n = ask(page, "What did Sir Simon Stevens say about the Bill?")
+    ask(page, "Who should I vote for?")
+    quotes = page.locator(f"#ans-{n} .stmt q").all_inner_texts()
+    with page.expect_download() as dl:
+        page.click("#export")
+    assert dl.value.suggested_filename.endswith(".md")
+    text = open(dl.value.path(), encoding="utf-8").read()
+    assert "## 1. What did Sir Simon Stevens say about the Bill?" in text and "## 2. Who should I vote for?" in text
+    sources = [ln for ln in text.splitlines() if ln.startswith("- [")]
+    assert len(sources) == page.locator(f"#ans-{n} button.cite").count()
+    assert all("13 July 2021" in ln and "Health and Care Bill introduced to Parliament" in ln for ln in sources)
+    for q in quotes:
+        assert f"“{md(' '.join(q.split()))}”" in text, q
+
+
+def test_traffic_per_question_does_not_grow_with_the_conversation(page):
+    """Issue 12: each streamed sentence re-sent the whole transcript (0.29 s per turn at turn 10, 1.14 s at 120)."""
+    cdp = page.context.new_cdp_session(page)
+    urls, received = {}, []
+    cdp.on("Network.requestWillBeSent", lambda e: urls.__setitem__(e["requestId"], e["request"]["url"]))
+    cdp.on("Network.dataReceived", lambda e: received.append(e["dataLength"])
+           if "/queue/data" in urls.get(e["requestId"], "") else None)
+    cdp.send("Network.enable")
+    questions = ["What are Care England's five areas?", "What did Sir Simon Stevens say about the Bill?"]
+    sizes = []
+    for i in range(12):
+        received.clear()
+        ask(page, questions[i % 2])
+        page.wait_for_timeout(300)                     # the stream's last bytes
+        sizes.append(sum(received))
+    print("server-sent bytes per question:", sizes)
+    assert all(sizes), sizes
+    early, late = sizes[2], sizes[10]                  # the same question, at turn 3 and turn 11
+    assert late <= early * 1.1, sizes
+    assert page.locator("#transcript article.turn").count() == 12

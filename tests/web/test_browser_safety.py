@@ -34,11 +34,11 @@ HOSTILE_TITLE = "<i onmouseover=\"window.__xss=14\">Zebra</i> title"
 def assert_nothing_ran(page) -> None:
     assert page.evaluate("typeof window.__xss") == "undefined"
     live = page.evaluate("""() => ({
-        scripts: [...document.querySelectorAll('#transcript script, #sources script, #about script')].length,
-        imgs: [...document.querySelectorAll('#transcript img, #sources img, #about img')].length,
+        scripts: [...document.querySelectorAll('#transcript script, #sources script, #documents script')].length,
+        imgs: [...document.querySelectorAll('#transcript img, #sources img, #documents img')].length,
         svgOnload: [...document.querySelectorAll('svg[onload]')].length,
         jsLinks: [...document.querySelectorAll('a[href]')].filter(a => /^\\s*javascript:/i.test(a.getAttribute('href'))).length,
-        handlers: [...document.querySelectorAll('#transcript *, #sources *, #about *')]
+        handlers: [...document.querySelectorAll('#transcript *, #sources *, #documents *')]
                    .filter(e => [...e.attributes].some(a => a.name.startsWith('on'))).length,
     })""")
     assert live == {"scripts": 0, "imgs": 0, "svgOnload": 0, "jsLinks": 0, "handlers": 0}, live
@@ -57,12 +57,15 @@ def test_hostile_question_is_shown_as_text(page, question):
 
 
 def test_page_makes_no_request_to_any_other_host(page, web_app):
-    """Load, ask, open every panel, follow a citation: every request goes to the app itself."""
+    """Load, ask, open every panel, open a citation, export: every request goes to the app itself."""
     n = ask(page, "What do the LGA and the campaigners say about integrated care systems?")
-    page.locator(f"#ans-{n} a.cite").first.click()
-    page.get_by_text("About these documents").click()
-    page.wait_for_selector("#about-body .doc-list")
+    page.locator(f"#ans-{n} button.cite").first.click()
+    page.locator("#documents > summary").click()
+    page.wait_for_selector("#documents .doc-list")
+    page.locator("#filters > button").first.click()
     page.locator("#filters").get_by_text("Only this document").scroll_into_view_if_needed()
+    with page.expect_download():
+        page.click("#export")
     page.wait_for_timeout(1000)
     rec = page.recorder
     assert len(rec.requests) > 5                       # the recorder sees the page's own traffic
@@ -95,13 +98,19 @@ def test_hostile_document_text_and_title_are_shown_as_text(chromium, hostile_app
     context, page, rec = open_page(chromium, hostile_app)
     try:
         n = ask(page, "What about the zebra crossings plan?")
-        page.get_by_text("About these documents").click()
-        page.wait_for_selector("#about-body .doc-list")
+        for i in range(page.locator(f"#ans-{n} button.cite").count()):
+            page.locator(f"#ans-{n} button.cite").nth(i).click()          # open every passage in place
+        page.locator("#documents > summary").click()
+        page.wait_for_selector("#documents .doc-list")
         body = page.locator("body").inner_text()
         # the passage and the title reached the page, as the characters they are
         assert "<img src=x onerror=" in body or "[zebra link](javascript:" in body, page.locator(f"#ans-{n}").inner_text()
-        assert HOSTILE_TITLE in page.locator("#about-body").inner_text()
-        for sel in ("#transcript", "#sources", "#about-body"):
+        assert HOSTILE_TITLE in page.locator("#documents").inner_text()
+        with page.expect_download() as dl:
+            page.click("#export")
+        exported = open(dl.value.path(), encoding="utf-8").read()
+        assert "<script>" not in exported and "](javascript:" not in exported
+        for sel in ("#transcript", "#sources", "#documents"):
             page.locator(sel).hover()
         assert_nothing_ran(page)
         assert rec.dialogs == [] and rec.foreign() == []

@@ -1,42 +1,67 @@
-"""The web module's pure helpers and app construction, with the fake-embedder assistant (no browser, no server)."""
+"""The web service and app construction with the fake-embedder assistant (no browser, no server)."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
-from assistant.errors import QuestionError
+from assistant.web.limits import RequestError
 
 
 @pytest.fixture(scope="module")
-def web():
-    from assistant.web import app as web
+def svc(fake_assistant, fake_settings):
+    from assistant.web.service import Service
 
-    return web
-
-
-def test_friendly_messages_read_as_sentences(web):
-    assert web.friendly(QuestionError("the question is empty: type a question")) == "The question is empty: type a question."
+    return Service(fake_assistant, fake_settings)
 
 
-def test_api_result_keeps_the_cli_contract_and_adds_viewpoints(web, fake_assistant):
-    ans = fake_assistant.ask("What will Integrated Care Boards do?")
-    out = web.api_result(ans, {"kinds": [], "doc_id": ""})
+def test_result_keeps_the_cli_contract_and_adds_the_filters(svc):
+    req = svc.check("What will Integrated Care Boards do?", [], ["government"], "")
+    ans = svc.ask(req)
+    out = svc.result(ans, req)
     assert {k: out[k] for k in ans.to_dict()} == ans.to_dict()
-    assert {"notes", "contested", "one_side", "retrieval_query", "filters"} <= set(out)
+    assert out["filters"] == {"kinds": ["government"], "doc_id": ""} and {"contested", "one_side"} <= set(out)
+    assert json.loads(json.dumps(out)) == out
 
 
-def test_turn_record_is_plain_data_with_speaker_labels(web, fake_assistant):
-    import json
-
-    ans = fake_assistant.ask("What does the LGA say about integrated care systems?")
-    rec = web.turn_record(3, ans, {"kinds": ["local_government"], "doc_id": ""})
-    assert json.loads(json.dumps(rec)) == rec and rec["n"] == 3
-    assert all(c["speaker_label"] for c in rec["citations"])
+def test_history_of_earlier_results_is_accepted_as_the_api_returns_them(svc):
+    first = svc.result(svc.ask(svc.check("What will Integrated Care Boards do?")), svc.check("x"))
+    req = svc.check("And what does the LGA say about that?", [first], None, "")
+    assert svc.ask(req).question == "And what does the LGA say about that?"
 
 
-def test_app_exposes_only_the_named_api_endpoints(web, fake_assistant, fake_settings, tmp_path):
+def test_documents_record_lists_every_document_with_what_is_held(svc, corpus):
+    docs = svc.documents_record()
+    assert [d["id"] for d in docs] == [d.id for d in corpus.documents]
+    assert {d["id"]: d["held"] for d in docs}["white-paper"] is False
+
+
+def test_unknown_document_is_refused_by_the_service(svc):
+    with pytest.raises(RequestError, match="unknown document 'nope'"):
+        svc.check("What is an ICS?", None, None, "nope")
+
+
+def test_app_exposes_only_the_named_gradio_endpoints(svc, tmp_path):
     from assistant.feedback.store import FeedbackStore
+    from assistant.web.app import build_app
 
-    demo = web.build_app(fake_assistant, fake_settings, FeedbackStore(tmp_path / "f.sqlite3"))
+    demo = build_app(svc, FeedbackStore(tmp_path / "f.sqlite3"))
     public = sorted(f.api_name for f in demo.fns.values() if f.api_visibility == "public")
     assert public == ["ask", "documents"]
+
+
+def test_json_api_routes_and_schema_without_a_server(svc):
+    from fastapi.testclient import TestClient
+
+    from assistant.web.api import build_api
+
+    client = TestClient(build_api(svc))
+    schema = client.get("/api/openapi.json").json()
+    assert {"/api/ask", "/api/documents"} <= set(schema["paths"])
+    body = schema["paths"]["/api/ask"]["post"]["requestBody"]["content"]["application/json"]["schema"]
+    assert set(body["properties"]) == {"question", "history", "kinds", "doc_id"}
+    r = client.post("/api/ask", json={"question": "What will Integrated Care Boards do?"})
+    assert r.status_code == 200 and r.json()["question"] == "What will Integrated Care Boards do?"
+    r = client.post("/api/ask", content=b'{"question": "x", "history": ' + b'["q"],' * 10 + b"}")
+    assert r.status_code == 400 and r.json()["error"].startswith("The body is not valid JSON")

@@ -29,6 +29,18 @@ CHROMIUM_ARGS = ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-q
                  "--disable-dev-shm-usage"]
 
 
+def require(config, condition: bool, reason: str) -> None:
+    """The root conftest's `require` (skip locally, fail under CI=true).
+
+    Two conftest.py files share the module name "conftest", so it is found among pytest's plugins.
+    """
+    root = (ROOT / "tests" / "conftest.py").resolve()
+    for plugin in config.pluginmanager.get_plugins():
+        if getattr(plugin, "__file__", None) and Path(plugin.__file__).resolve() == root:
+            return plugin.require(condition, reason)
+    raise RuntimeError("tests/conftest.py is not loaded")
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -44,13 +56,18 @@ class RunningApp:
     log: Path
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(10)
+        stop_process(self.proc)
+
+
+def stop_process(proc: subprocess.Popen | None) -> None:
+    """Terminate a process this test started (kill it if it does not stop within 20 s)."""
+    if proc is not None and proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(10)
 
 
 def start_app(env_extra: dict[str, str], data_dir: Path, timeout: float = 240) -> RunningApp:
@@ -107,6 +124,7 @@ def open_page(browser, app: RunningApp, width: int = 1366, height: int = 900):
 
 def ask(page, question: str, *, press_enter: bool = True, timeout: float = 30_000) -> int:
     """Type a question, submit it and wait until its answer is complete; return the answer's number."""
+    page.wait_for_function("!document.querySelector('#current article.turn')", timeout=timeout)   # none in progress
     before = page.locator("#transcript article.turn").count()
     page.fill("#question textarea", question)
     if press_enter:
@@ -116,6 +134,12 @@ def ask(page, question: str, *, press_enter: bool = True, timeout: float = 30_00
     n = before + 1
     page.wait_for_selector(f"#ans-{n} .answer[aria-busy='false']", timeout=timeout)
     return n
+
+
+def in_viewport(page, selector: str) -> bool:
+    """Whether the element's box is at least partly inside the window."""
+    return page.evaluate("""s => { const r = document.querySelector(s).getBoundingClientRect();
+        return r.bottom > 0 && r.top < innerHeight && r.right > 0 && r.left < innerWidth; }""", selector)
 
 
 def shot(page, name: str, full_page: bool = False) -> Path:

@@ -1,0 +1,175 @@
+"""Candidate sentences and the named features the scorers read.
+
+Every sentence of the top passages is a candidate. Its features are general measures of how well it
+answers: similarity to the question, the question's topic words it holds (glossary equivalents and
+corrected spellings count), the form the question wants (a date for "when", a figure for "how many"…),
+who says it, where it sits.
+
+    focus = Focus.of(intent, speller, index.idf)
+    cands = candidates(intent, focus, qvec, hits, index, glossary, row_of)
+    cands[0].features["cos"]
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..glossary import Glossary
+from ..text import FILLERS, STOPWORDS, stem, tokenize, words
+from .intent import Intent
+from .patterns import LIST_MARK
+from .qtypes import BY_NAME
+from .spelling import Speller
+
+SENTENCE_FEATURES = ("cos", "cos_gap", "cos_rank", "cos_passage", "neighbour_cos", "prior", "fused", "focus", "focus_gap",
+                     "focus_rank", "focus_passage", "pairs", "form_q", "type_hit", "type_miss", "form_topic", "form_cos",
+                     "party_hit", "party_other",
+                     "short", "item", "colon", "first", "definition")
+CONTEXT_WEIGHT = 0.3   # an earlier turn's topic word counts this much of a word of the question itself
+FORMS = ("date", "number", "money", "who", "definition", "reason")   # types whose evidence has a form
+
+
+@dataclass(frozen=True)
+class Focus:
+    """The question's topic words (stems, spelling corrected, fillers dropped) with their IDF weights,
+    and its consecutive topic-word pairs ("duty collaborate", "place based")."""
+
+    weights: dict[str, float]
+    pairs: tuple[tuple[str, str], ...]
+
+    @classmethod
+    def of(cls, question: str, speller: Speller, idf: dict[str, float], context: str = "") -> "Focus":
+        """`context` (a follow-up's earlier topic) adds its words at a fraction of their weight: the answer
+        must hold what this turn asks, in the light of what came before."""
+        top = max(idf.values(), default=1.0)
+
+        def stems_of(text: str) -> list[str]:
+            out = [stem(speller.correct(w).lower()) for w in words(text) if w not in STOPWORDS]
+            return [s for s in out if s not in FILLERS]
+
+        own = stems_of(question)
+        weights = {s: idf.get(s, top) for s in dict.fromkeys(own)}
+        for s in stems_of(context):
+            weights.setdefault(s, CONTEXT_WEIGHT * idf.get(s, top))
+        return cls(weights, tuple(zip(own, own[1:])))
+
+    def coverage(self, stems: set[str], glossary: Glossary) -> float:
+        """IDF-weighted share of the topic words that `stems` hold, glossary equivalents counting."""
+        total = sum(self.weights.values())
+        if not total:
+            return 0.0
+        return sum(w for t, w in self.weights.items() if glossary.equivalents(t) & stems) / total
+
+    def pair_share(self, stems_in_order: list[str]) -> float:
+        if not self.pairs:
+            return 0.0
+        have = set(zip(stems_in_order, stems_in_order[1:]))
+        return sum(p in have for p in self.pairs) / len(self.pairs)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    hit_index: int               # position of its passage in the hits
+    position: int                # sentence number within the passage
+    chunk_id: str
+    start: int                   # offsets within the passage text
+    end: int
+    text: str
+    speaker: str
+    is_item: bool
+    features: dict[str, float]
+
+
+def has_new_form(qtype, text: str, question: str) -> bool:
+    """The text has the form this question type wants (a date, a figure, a name…), one the question does not
+    already contain: a "who" question naming one MP is answered by another name."""
+    rx = qtype.evidence
+    if rx is None:
+        return False
+    if not hasattr(rx, "finditer"):          # a form without spans (figures): any match will do
+        return bool(rx.search(text))
+    q = question.lower()
+    return any(m.group(0).lower() not in q for m in rx.finditer(text))
+
+
+def is_label(text: str) -> bool:
+    """A line of capitalised words only ("Department of Health and Social Care", "More details") is a label,
+    a heading or a signature: not a statement to quote (a line with a figure or date is kept: "16,019 signatures")."""
+    ws = [w for w in words(text) if w not in ("of", "and", "the", "for", "on", "in", "to", "a")]
+    caps = re.findall(r"[A-Za-z][\w’'-]*", text)
+    return bool(ws) and not any(ch.isdigit() for ch in text) and all(w[0].isupper() for w in caps
+                                                                       if w.lower() not in ("of", "and", "the", "for", "on", "in", "to", "a"))
+
+
+def form_hits(intent: Intent, text: str) -> tuple[float, float]:
+    """(share of the wanted forms the text has, 1 when it has none of them); (0, 0) when no form is wanted."""
+    wanted = [BY_NAME[t] for t in intent.types if t in FORMS and BY_NAME[t].evidence is not None]
+    if not wanted:
+        return 0.0, 0.0
+    hits = sum(has_new_form(t, text, intent.question) for t in wanted)
+    return hits / len(wanted), float(hits == 0)
+
+
+def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glossary: Glossary, row_of: dict[str, int],
+               max_passages: int = 6, titles: dict[str, str] | None = None) -> list[Candidate]:
+    """Every sentence of the top passages with its features, in passage order. A passage's context for
+    `focus_passage` is its document's title, its section and its text (as the index holds it)."""
+    titles = titles or {}
+    named = set(intent.words_of)     # whose own words were asked for (naming a party as a subject is not that)
+    top_score = max((h.score for h in hits[:max_passages]), default=1.0) or 1.0
+    out: list[Candidate] = []
+    for h_i, hit in enumerate(hits[:max_passages]):
+        c = hit.chunk
+        r = row_of[c.id]
+        first = int(index.sentence_offsets[r])
+        sims = index.sentence_vectors[first:first + len(c.sentences)] @ qvec
+        focus_p = focus.coverage(set(tokenize(" ".join((titles.get(c.doc_id, ""), c.section, c.text)))), glossary)
+        for j, (a, b) in enumerate(c.sentences):
+            text = c.text[a:b]
+            if is_label(text):
+                continue
+            line_start = c.text.rfind("\n", 0, a) + 1
+            is_item = bool(LIST_MARK.match(c.text[line_start:a + 1]))
+            type_hit, type_miss = form_hits(intent, text)
+            toks = tokenize(text)
+            neighbours = [float(sims[k]) for k in (j - 1, j + 1) if 0 <= k < len(sims)]
+            out.append(Candidate(h_i, j, c.id, a, b, text, c.speaker, is_item, {
+                "cos": float(sims[j]),
+                "cos_passage": float(hit.dense_score or 0.0),
+                "neighbour_cos": max(neighbours, default=0.0),
+                "prior": 1.0 / (1 + h_i),
+                "fused": hit.score / top_score,
+                "focus": focus.coverage(set(toks), glossary),
+                "focus_passage": focus_p,
+                "pairs": focus.pair_share(toks),
+                "type_hit": type_hit,
+                "type_miss": type_miss,
+                "party_hit": float(bool(named) and c.speaker in named),
+                "party_other": float(bool(named) and c.speaker not in named),
+                "short": float(len(text.split()) < 5),
+                "item": float(is_item),
+                "colon": float(text.rstrip().endswith(":")),
+                "first": float(j == 0),
+                "definition": float("definition" in intent.types and j == 0),
+            }))
+    if out:
+        wants_form = float(any(t in FORMS[:4] for t in intent.types))
+        for name in ("cos", "focus"):    # where each sentence stands among this question's candidates
+            values = sorted((x.features[name] for x in out), reverse=True)
+            for x in out:
+                x.features[f"{name}_gap"] = x.features[name] - values[0]
+                x.features[f"{name}_rank"] = 1.0 / (1 + values.index(x.features[name]))
+        for x in out:
+            x.features["form_q"] = wants_form
+            # the asked-for form in a sentence that is about the question: "when" wants the dated line on the topic
+            x.features["form_topic"] = x.features["type_hit"] * x.features["focus_passage"]
+            x.features["form_cos"] = x.features["type_hit"] * x.features["cos"]
+    return out
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))

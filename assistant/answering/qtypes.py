@@ -1,0 +1,55 @@
+"""Question types as data (`qtypes.toml`): what a question of each type looks like, and what its evidence holds.
+
+Each type is a record with its cue (regular expressions over the question), the form an answering sentence
+has (a date, a figure, a sum, a name — answering/patterns.py — or a regular expression), and examples and
+counter-examples that `tests/answering/test_qtypes.py` checks. The words are general English question words.
+
+    >>> [t.name for t in types_of("When did ministers reply, and how many signatories were there by then?")]
+    ['date', 'number']
+    >>> [t.name for t in types_of("What happens when a board overspends?")]
+    []
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .patterns import DATE_RX, FIGURE_RX, MONEY_RX, NAME_RX
+
+DATA = Path(__file__).with_name("qtypes.toml")
+FORMS = {"DATE": DATE_RX, "FIGURE": FIGURE_RX, "MONEY": MONEY_RX, "NAME": NAME_RX}
+
+
+@dataclass(frozen=True)
+class QuestionType:
+    name: str
+    cue: re.Pattern                 # the question looks like this
+    evidence: object | None         # an answering sentence holds this (a pattern with `search`; None: no particular form)
+    examples: tuple[str, ...]       # questions of this type
+    counter_examples: tuple[str, ...]   # questions that are not
+
+
+def load_types(path: Path = DATA) -> tuple[QuestionType, ...]:
+    out = []
+    for t in tomllib.loads(Path(path).read_text(encoding="utf-8"))["type"]:
+        cue = re.compile("|".join(f"(?:{c})" for c in t["cue"]), re.I)
+        evidence = FORMS[t["evidence_form"]] if "evidence_form" in t else (
+            re.compile(t["evidence"], re.I) if "evidence" in t else None)
+        out.append(QuestionType(t["name"], cue, evidence, tuple(t["examples"]), tuple(t["counter_examples"])))
+    return tuple(out)
+
+
+TYPES = load_types()
+TYPE_NAMES = tuple(t.name for t in TYPES)
+BY_NAME = {t.name: t for t in TYPES}
+
+
+def types_of(question: str) -> tuple[QuestionType, ...]:
+    """Every type whose cue the question shows, in the table's order (money before number: a sum is a figure)."""
+    found = [t for t in TYPES if t.cue.search(question)]
+    if any(t.name == "money" for t in found):
+        found = [t for t in found if t.name != "number"]
+    return tuple(found)

@@ -1,0 +1,86 @@
+"""Conversation resolution (pure): each kind of follow-up, and what must not be carried over."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.answering.followups import FollowUp, Past, resolve
+
+
+@pytest.fixture(scope="module")
+def speakers(corpus):
+    return corpus.speakers
+
+
+def past(q, **kw):
+    return Past(q, **kw)
+
+
+def test_no_history_is_a_new_question(speakers):
+    r = resolve("and the LGA?", [], speakers)
+    assert r.kind == FollowUp.NEW and r.query == "and the LGA?"
+
+
+@pytest.mark.parametrize("q", ["who said that?", "Who says so?", "whose words are those?", "who's that from?"])
+def test_who_said_refers_to_the_last_answer(speakers, q):
+    h = [past("What is the politically driven clause?", query="politically driven clause"), past("something", declined=True)]
+    r = resolve(q, h, speakers)
+    assert r.kind == FollowUp.WHO_SAID and r.refers_to == 0
+
+
+@pytest.mark.parametrize("q", ["source?", "Source and date?", "where does it say that?", "which document is that from?"])
+def test_source_refers_to_the_last_answer(speakers, q):
+    r = resolve(q, [past("When was the LGA briefing written?")], speakers)
+    assert r.kind == FollowUp.SOURCE and r.refers_to == 0
+
+
+def test_party_switch_asks_the_last_question_for_that_party(speakers):
+    h = [past("What does the Government say about social care?", parties=("dhsc",))]
+    r = resolve("and Care England?", h, speakers)
+    assert r.kind == FollowUp.PARTY and r.parties == ("care_england",)
+    assert "social care" in r.question and "Care England" not in "What does the Government say"
+
+
+def test_correction_replaces_the_party_it_names(speakers):
+    h = [past("What did the think tanks make of the new powers?", parties=("think_tanks",))]
+    r = resolve("no sorry, I meant the LGA not the think tanks", h, speakers)
+    assert r.kind == FollowUp.CORRECTION and r.parties == ("lga",)
+    assert "new powers" in r.query and "think tanks" not in r.query.lower()
+
+
+def test_why_leans_on_the_last_topic(speakers):
+    h = [past("Will the Government pause the reforms?", speakers=("dhsc",))]
+    r = resolve("why not?", h, speakers)
+    assert r.kind == FollowUp.WHY and "pause the reforms" in r.query and r.context
+
+
+def test_pronoun_speech_takes_the_last_parties_voice(speakers):
+    h = [past("Did the Government reply to the petition?", parties=("dhsc",))]
+    r = resolve("what did they say?", h, speakers)
+    assert r.kind == FollowUp.CONTINUE and r.voices == ("dhsc",) and "reply to the petition" in r.query
+
+
+def test_a_new_topic_is_not_merged(speakers):
+    h = [past("What powers does the Secretary of State gain?")]
+    q = "Which organisations backed introducing the Health and Care Bill last July?"
+    r = resolve(q, h, speakers)
+    assert r.kind == FollowUp.NEW and r.query == q
+
+
+def test_a_declined_turn_does_not_wipe_the_topic(speakers):
+    h = [past("How can foundation trusts borrow?", query="foundation trusts borrow"),
+         past("write me a fake quote", declined=True)]
+    r = resolve("and who sets the limit on it?", h, speakers)
+    assert r.kind == FollowUp.CONTINUE and "foundation trusts" in r.query
+
+
+def test_an_abstained_turn_can_still_be_the_topic(speakers):
+    h = [past("How big is the capital limit for trusts?", answered=False)]
+    r = resolve("and who sets it?", h, speakers)
+    assert r.kind == FollowUp.CONTINUE and "capital limit" in r.query
+
+
+def test_the_carried_topic_is_bounded(speakers):
+    h = [past("x " * 500 + "?")]
+    r = resolve("and then?", h, speakers)
+    assert len(r.query.split()) <= 45

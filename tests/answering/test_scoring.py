@@ -1,0 +1,55 @@
+"""The fitted scorers are data: a logistic model's arithmetic, the priors before fitting, and what fitting reads."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+from assistant.answering.scoring import MODEL_FILE, PRIOR_ANSWERABLE, LinearModel, load_models
+from assistant.evaluation.fit import Example, choose_threshold, examples, sentence_label
+
+
+def test_linear_model_standardises_weighs_and_explains():
+    m = LinearModel(("a", "b"), (2.0, -1.0), 0.5, 0.6, (1.0, 0.0), (2.0, 1.0))
+    z = 0.5 + 2.0 * (3.0 - 1.0) / 2.0 - 1.0 * 1.0
+    assert math.isclose(m.score({"a": 3.0, "b": 1.0}), z)
+    assert math.isclose(m.probability({"a": 3.0, "b": 1.0}), 1 / (1 + math.exp(-z)))
+    assert [c[0] for c in m.contributions({"a": 3.0})] == ["a", "b"]
+    assert LinearModel.from_dict(m.to_dict()) == m
+
+
+def test_without_a_model_file_the_priors_answer(tmp_path):
+    m = load_models(tmp_path / "absent.json")
+    assert m.answerable == PRIOR_ANSWERABLE and m.provenance == {"fitted": False}
+
+
+def test_the_shipped_model_was_fitted_on_dev_only():
+    raw = json.loads(Path(MODEL_FILE).read_text(encoding="utf-8"))
+    assert raw["provenance"]["split"] == "dev" and raw["provenance"]["fitted"] is True
+    assert 0 < raw["answerable"]["threshold"] < 1
+
+
+def test_sentence_labels_come_from_facts_and_gold_quotes():
+    row = {"type": "attribution", "answer_facts": ["LGA", "greatly increase the power"],
+           "gold_quotes": ["These proposals, taken together, greatly increase the power of the Secretary of State"]}
+    assert sentence_label("These proposals, taken together, greatly increase the power of the Secretary of State.", row)
+    assert not sentence_label("The LGA will keep a watching brief.", row)   # the party alone is not the fact
+
+
+def test_threshold_keeps_wrong_abstentions_within_the_limit():
+    m = LinearModel(("x",), (1.0,), 0.0)
+    data = [Example("a", 1, {"x": v}) for v in (2.0, 1.5, 1.0, 0.5)] + [Example("u", 0, {"x": v}) for v in (-1.0, 0.0, 1.2)]
+    t, at = choose_threshold(m, data, max_wrong=0.25)
+    assert at["wrong_abstention"] <= 0.25 and at["abstention_recall"] >= 2 / 3
+
+
+def test_fitting_reads_the_dev_split_only(fake_assistant, tmp_path):
+    rows = [{"id": "d1", "question": "Which body sets integrated care board allocations?", "split": "dev", "type": "factoid",
+             "expected_behaviour": "answer", "answer_facts": ["NHS England"], "gold_quotes": [], "gold_sources": []},
+            {"id": "t1", "question": "Which body sets integrated care board allocations?", "split": "test", "type": "factoid",
+             "expected_behaviour": "answer", "answer_facts": ["NHS England"], "gold_quotes": [], "gold_sources": []}]
+    f = tmp_path / "q.jsonl"
+    f.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
+    sentences, questions = examples(fake_assistant, [f])
+    assert {e.qid for e in sentences + questions} == {"d1"}
