@@ -16,6 +16,7 @@ Operators: `build_index` / `index_status` (the index), `fetch_documents` / `add_
 
 from . import errors
 from .assistant import Assistant, check_question, open_assistant
+from .corpus.chunking import chunk_corpus
 from .corpus.manifest import Corpus, load_corpus
 from .errors import HcbError
 from .index.build import BuildReport, Status
@@ -35,7 +36,7 @@ __all__ = [
     "Answer", "Statement", "Citation", "Hit", "Chunk", "Document", "Speaker", "Behaviour", "Role", "Reason", "RouteKind",
     "Note",
     # operators: index and corpus
-    "build_index", "index_status", "BuildReport", "Status", "load_corpus", "Corpus", "make_embedder",
+    "build_index", "index_status", "BuildReport", "Status", "load_corpus", "Corpus", "chunk_corpus", "make_embedder",
     "set_offline_env", "fetch_documents", "add_document", "remove_document", "list_documents", "ChangeReport",
     "DocumentRow",
     # errors

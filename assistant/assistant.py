@@ -71,7 +71,7 @@ class Assistant:
         self.retriever = HybridRetriever(
             index, {d.id: d.kind for d in corpus.documents}, self.speaker_kinds,
             candidates=r.candidates, rrf_k=r.rrf_k, dense_weight=r.dense_weight,
-            lexical_weight=r.lexical_weight, sentence_weight=r.sentence_weight)
+            lexical_weight=r.lexical_weight, sentence_weight=r.sentence_weight, sentence_pool=r.sentence_pool)
         self.answering = AnswerContext.of(index, corpus, self.retriever.row, settings.answer, english_words())
         self.vocabulary = self.answering.vocabulary
         self.glossary = load_glossary()

@@ -35,6 +35,7 @@ class RetrievalSettings:
     dense_weight: float = 0.5     # whole-passage cosine
     lexical_weight: float = 2.0   # BM25
     sentence_weight: float = 1.0  # best sentence's cosine
+    sentence_pool: int = 200      # passages (top of the dense and BM25 lists) whose sentences are scored
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,9 @@ import typer
 from .. import (HcbError, Settings, build_index, check_filters, check_question, index_status, load_corpus, make_embedder,
                open_assistant)
 from ..errors import ArgumentError
+from ..evaluation.bench import bench_synthetic
 from ..evaluation.bench import run as run_bench
+from ..evaluation.embedding_bench import bench_embedding
 from ..types import Filters
 from .corpus import corpus_app
 from .eval import eval_app
@@ -122,8 +124,28 @@ def ask_cmd(question: str, as_json: bool = typer.Option(False, "--json", help="P
 
 @app.command("bench")
 def bench_cmd(questions: Path = typer.Option(Path("evals/questions.jsonl"), help="Question set for warm ask latency."),
-              app_start: bool = typer.Option(False, "--app", help="Also time the web app's cold start to its first answer.")):
-    """Print speed and memory numbers: build, no-change rebuild, warm ask by stage, peak memory."""
+              app_start: bool = typer.Option(False, "--app", help="Also time the web app's cold start to its first answer."),
+              synthetic: Optional[int] = typer.Option(None, "--synthetic", metavar="N",
+                                                      help="Measure a synthetic corpus of N passages made of the corpus's own sentences."),
+              embedder: str = typer.Option("fake", "--embedder", help="With --synthetic: fake (embedding cost excluded), minilm, minilm-onnx-int8, ..."),
+              code: Optional[Path] = typer.Option(None, "--code", help="With --synthetic: time another checkout of the code (its folder)."),
+              rounds: int = typer.Option(3, "--rounds", help="With --synthetic: timed passes over the question set; with --embedding: rounds."),
+              keep: Optional[Path] = typer.Option(None, "--keep", help="With --synthetic: copy the corpus and index here."),
+              embedding: bool = typer.Option(False, "--embedding", help="Embedding throughput of every backend, side by side.")):
+    """Print speed and memory numbers: build, no-change rebuild, warm ask by stage, peak memory.
+
+    With --synthetic N: one JSON object for a corpus of N passages (index open, warm ask p50/p95 by
+    stage, peak RSS, build time split into embedding and the rest, embedding throughput).
+    With --embedding: one JSON object, texts per second of each embedding backend in one run."""
+    if embedding:
+        typer.echo(json.dumps(bench_embedding(_settings(), rounds=rounds), indent=2))
+        return
+    if synthetic is not None:
+        make_embedder(embedder)    # an unknown name fails here, with the names that exist
+        result = bench_synthetic(_settings(), synthetic, embedder=embedder, questions=questions, code=code,
+                                 rounds=rounds, keep=keep)
+        typer.echo(json.dumps(result))
+        return
     results = run_bench(_settings(), questions, app=app_start)
     width = max(map(len, results))
     for k, v in results.items():

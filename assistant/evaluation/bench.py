@@ -4,7 +4,8 @@ Measures: index build from scratch (new process: imports + model load + embeddin
 rebuild with nothing changed (the `hcb index build` command, and a forced rebuild that
 reuses every vector), warm `ask` latency p50/p95 over a question set by stage, peak
 memory of a process serving those answers, and — if asked — cold start of the web app
-to its first answer.
+to its first answer. `bench_synthetic` measures a synthetic corpus of N passages (synthetic.py),
+building and serving it in fresh processes (scale_worker.py), for this or another checkout.
 """
 
 from __future__ import annotations
@@ -20,10 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from .. import Settings, open_assistant
+from .. import HcbError, Settings, load_corpus, open_assistant
 from .metrics import percentile
-
-STAGES = ("embed", "dense", "lexical", "fuse", "compose", "total")
+from .scale_worker import timed_asks
+from .synthetic import write_synthetic_corpus
 
 
 def _hcb() -> list[str]:
@@ -59,13 +60,7 @@ def bench_ask(settings: Settings, questions: Path, rounds: int = 3) -> dict:
     load_s = time.perf_counter() - t0
     for q in qs:
         a.ask(q)
-    per_stage = {s: [] for s in STAGES}
-    for _ in range(rounds):
-        for q in qs:
-            t = a.ask(q).timings_ms
-            for s in STAGES:
-                if s in t:
-                    per_stage[s].append(t[s])
+    per_stage = timed_asks(a, qs, rounds)
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out = {"questions": len(qs), "asks_timed": len(per_stage["total"]), "assistant_load_s": round(load_s, 2),
            "serving_peak_rss_mb": round(peak_mb)}
@@ -112,3 +107,44 @@ def run(settings: Settings, questions: Path, app: bool = False) -> dict:
     if app:
         results.update(bench_app_cold_start(settings))
     return results
+
+
+WORKER = Path(__file__).resolve().with_name("scale_worker.py")
+
+
+def _worker(mode: str, env: dict, questions: Path | None = None) -> dict:
+    """Run one measurement in a fresh process (so peak memory is its own); its last line is JSON."""
+    cmd = [sys.executable, "-P", str(WORKER), mode] + ([str(questions)] if questions else [])
+    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, cwd=env["HCB_INDEX_DIR"])
+    if proc.returncode != 0:
+        last = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+        raise HcbError(f"the {mode} measurement failed ({last}): check --code, or rerun with --keep DIR to inspect")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
+def bench_synthetic(settings: Settings, passages: int, *, embedder: str = "fake", questions: Path,
+                    code: Path | None = None, rounds: int = 3, keep: Path | None = None, seed: int = 0) -> dict:
+    """Build a synthetic corpus of `passages` passages, index it and serve it, each in a fresh process.
+
+    `code` times another checkout of the package (its folder goes on PYTHONPATH) with this same
+    corpus and measurement code: the "before" numbers of a change.
+    """
+    tmp = Path(tempfile.mkdtemp(prefix="hcb-scale-"))
+    try:
+        info = write_synthetic_corpus(load_corpus(settings.corpus_dir), tmp / "corpus", passages,
+                                      source_dir=settings.corpus_dir, seed=seed)
+        (tmp / "index").mkdir()
+        env = {**os.environ, "HCB_CORPUS_DIR": str(tmp / "corpus"), "HCB_INDEX_DIR": str(tmp / "index"),
+               "HCB_DATA_DIR": str(tmp / "data"), "HCB_EMBEDDER": embedder, "HCB_BENCH_ROUNDS": str(rounds)}
+        if code:
+            env["PYTHONPATH"] = str(Path(code).resolve())
+        out = {"passages_asked": passages, "embedder": embedder, "code": str(Path(code).resolve()) if code else "this checkout",
+               "seed": seed, "documents": info["documents"]}
+        out.update(_worker("build", env))
+        out.update(_worker("serve", env, questions.resolve()))
+        out["load_average"] = [round(x, 2) for x in os.getloadavg()]
+        return out
+    finally:
+        if keep:
+            shutil.copytree(tmp, keep, dirs_exist_ok=True)
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -4,26 +4,26 @@ Layout under `index_dir`:
 
     CURRENT                 name of the live build (replaced atomically)
     builds/<id>/manifest.json   written last: a build without it is unfinished
-    builds/<id>/chunks.jsonl    passages with offsets, section, speaker, page
-    builds/<id>/vectors.npz     passage + sentence vectors, keyed by text hash
+    builds/<id>/chunks.jsonl    passages with offsets, section, speaker, page (chunks.marshal: a fast copy)
+    builds/<id>/*.npy, idf.json passage and sentence vectors (memory-mapped on open), text hashes, IDF (arrays.py)
     builds/<id>/bm25/           the bm25s index
     builds/<id>/chroma/         embedded Chroma (server mode: a collection per build)
 
 A build writes a new folder and only then swaps CURRENT, so an interrupted
 build leaves the previous index serving. Vectors are reused by content hash,
-so unchanged text is never embedded again. Builds hold the index's write lock
-(`lock.py`): one at a time, so no build ever deletes another's folder.
+so unchanged text is never embedded again. Texts are embedded sorted by length,
+so a batch pads its short sentences to the length of other short sentences.
+Builds hold the index's write lock (`lock.py`): one at a time, so no build ever
+deletes another's folder.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
 import shutil
 import time
-from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -33,15 +33,17 @@ import numpy as np
 from ..corpus.chunking import CHUNKER_VERSION, chunk_corpus, index_text
 from ..corpus.manifest import Corpus
 from ..errors import IndexCorruptError, IndexMissingError
-from ..text import tokenize
 from ..types import Chunk
+from . import arrays
+from .arrays import FORMAT
 from .check import check_build
-from .files import chunk_to_json, current_id, read_chunks, read_lexical, read_manifest, read_vectors
+from .files import chunk_to_json, current_id, format_of, read_chunks, read_idf, read_lexical, read_manifest, read_vectors
 from .lexical import LexicalIndex
 from .lock import writer_lock
 from .vectors import VectorStore
 
 KEEP_BUILDS = 2  # the live build and the one before it (a running app may still hold it)
+EMBED_BLOCK = 256  # texts per embedder call: long enough for length-sorted batches, short enough for progress
 
 
 def text_key(text: str) -> str:
@@ -62,9 +64,9 @@ class BuildReport:
 
 @dataclass(frozen=True)
 class Status:
-    """`state`: fresh; stale (the corpus or model changed); broken (a file of the live build is
-    missing, damaged or mismatched: each reason names it and the fix); unreachable (the Chroma
-    server is down). `hcb index status` exits with `exit_code`."""
+    """`state`: fresh; stale (the corpus, the model or the index format changed; a stale build still
+    serves); broken (a file of the live build is missing, damaged or mismatched: each reason names
+    it and the fix); unreachable (the Chroma server is down). `hcb index status` exits with `exit_code`."""
 
     fresh: bool
     reasons: tuple[str, ...]
@@ -82,20 +84,21 @@ class LoadedIndex:
 
     manifest: dict
     chunks: tuple[Chunk, ...]
-    chunk_vectors: np.ndarray      # (n_chunks, dim), rows align with `chunks`
-    sentence_vectors: np.ndarray   # (n_sentences, dim)
+    chunk_vectors: np.ndarray      # (n_chunks, dim), rows align with `chunks`; memory-mapped, read-only (format 2)
+    sentence_vectors: np.ndarray   # (n_sentences, dim), passage by passage; memory-mapped, read-only (format 2)
     sentence_owner: np.ndarray     # (n_sentences,) chunk row of each sentence
     sentence_offsets: np.ndarray   # (n_chunks + 1,) first sentence row of each chunk
     lexical: LexicalIndex
     store: VectorStore
     folder: Path
-    idf: dict[str, float]          # BM25-style IDF of each stem over the passages (answer scoring)
+    idf: dict[str, float]          # BM25-style IDF of each stem over the passages (answer scoring), stored by the build
 
 
 # ---------------------------------------------------------------- helpers
 
 def _expected(corpus: Corpus, embedder_name: str) -> dict:
     return {
+        "format": FORMAT,
         "embedder": embedder_name,
         "chunker_version": CHUNKER_VERSION,
         "corpus_fingerprint": corpus.fingerprint(),
@@ -110,10 +113,11 @@ def _load_cache(index_dir: Path, embedder_name: str) -> dict[str, np.ndarray]:
         return {}
     folder = Path(index_dir) / "builds" / cid
     try:
-        if read_manifest(folder).get("embedder") != embedder_name:
+        m = read_manifest(folder)
+        if m.get("embedder") != embedder_name:
             return {}
-        z = np.load(folder / "vectors.npz")
-        return dict(zip(z["keys"].tolist(), z["vectors"]))
+        read_vectors(folder, m, read_chunks(folder, m), scan=True)   # damaged vectors are never reused
+        return arrays.cached_vectors(folder)
     except Exception:
         return {}  # a damaged old build only costs re-embedding
 
@@ -168,6 +172,9 @@ def status(corpus: Corpus, index_dir: Path, embedder_name: str, chroma_url: str 
     exp, reasons = _expected(corpus, embedder_name), []
     if m.get("embedder") != exp["embedder"]:
         reasons.append(f"embedding model changed ({m.get('embedder')} → {exp['embedder']})")
+    if format_of(m) != exp["format"]:
+        # still served (files.py reads format 1); a rebuild reuses its vectors
+        reasons.append(f"index format changed ({format_of(m)} → {exp['format']})")
     if m.get("chunker_version") != exp["chunker_version"]:
         reasons.append(f"chunker version changed ({m.get('chunker_version')} → {exp['chunker_version']})")
     old, new = m.get("documents", {}), exp["documents"]
@@ -210,27 +217,25 @@ def _build(corpus: Corpus, index_dir: Path, embedder, chroma_url: str, force: bo
     all_texts = chunk_texts + sent_texts
     keys = [text_key(t) for t in all_texts]
     cache = _load_cache(index_dir, embedder.name)
-    todo = sorted({k: t for k, t in zip(keys, all_texts) if k not in cache}.items())
+    # longest first (as sentence-transformers orders a call): padding stays small and an
+    # estimate of the time left is pessimistic rather than optimistic
+    todo = sorted({k: t for k, t in zip(keys, all_texts) if k not in cache}.items(), key=lambda kt: (-len(kt[1]), kt[0]))
     if todo:
         advance = progress(len(todo)) if progress else None
-        for i in range(0, len(todo), 32):
-            batch = todo[i:i + 32]
-            for (k, _), v in zip(batch, embedder.embed([t for _, t in batch])):
+        for i in range(0, len(todo), EMBED_BLOCK):
+            block = todo[i:i + EMBED_BLOCK]
+            for (k, _), v in zip(block, embedder.embed([t for _, t in block])):
                 cache[k] = v
             if advance:
-                advance(len(batch))
+                advance(len(block))
     vectors = np.stack([cache[k] for k in keys]).astype(np.float32) if keys else np.zeros((0, embedder.dim), np.float32)
 
     build_id = time.strftime("%Y%m%d-%H%M%S") + f"-{os.getpid()}-{corpus.fingerprint()[:6]}-{os.urandom(3).hex()}"  # unique even within one second
     folder = index_dir / "builds" / build_id
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "chunks.jsonl").write_text("".join(chunk_to_json(c) + "\n" for c in chunks), encoding="utf-8")
-    first_row = dict(zip(reversed(keys), reversed(range(len(keys)))))   # key → first row holding it
-    position = {k: i for i, k in enumerate(first_row)}
-    np.savez(folder / "vectors.npz", keys=np.array(list(first_row)), vectors=vectors[list(first_row.values())],
-             chunk_rows=np.array([position[k] for k in keys[:len(chunks)]], dtype=np.int64),
-             sentence_rows=np.array([position[k] for k in keys[len(chunks):]], dtype=np.int64),
-             sentence_counts=np.array([len(c.sentences) for c in chunks]))
+    arrays.save_chunks(folder, chunks)
+    arrays.save(folder, chunks, vectors, keys)
 
     LexicalIndex.build([c.id for c in chunks], chunk_texts).save(folder / "bm25")
     collection = f"hcb-{build_id}"
@@ -266,24 +271,11 @@ def open_index(index_dir: Path, chroma_url: str = "") -> LoadedIndex:
     m = read_manifest(folder)
     chunks = read_chunks(folder, m)
     files = read_vectors(folder, m, chunks)
+    idf = read_idf(folder, m, chunks)
     lexical = read_lexical(folder, chunks)
     url = chroma_url or m["chroma"].get("url", "")
-    store = VectorStore.open(m["chroma"]["collection"], path=folder / "chroma", url=url)
+    store = VectorStore.open(m["chroma"]["collection"], path=folder / "chroma", url=url, count=len(chunks))
     counts = files.sentence_counts
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     owner = np.repeat(np.arange(len(chunks)), counts)
-    return LoadedIndex(m, chunks, files.chunk_vectors, files.sentence_vectors, owner, offsets, lexical, store, folder,
-                       passage_idf(chunks))
-
-
-def passage_idf(chunks) -> dict[str, float]:
-    """IDF of every stem over the passages' own text: log(1 + (n - df + 0.5) / (df + 0.5)).
-
-    >>> from ..types import Chunk
-    >>> idf = passage_idf([Chunk("a", "d", "care boards", 0, 11, "", "s"), Chunk("b", "d", "care homes", 0, 10, "", "s")])
-    >>> idf["board"] > idf["care"]
-    True
-    """
-    df = Counter(t for c in chunks for t in set(tokenize(c.text)))
-    n = max(1, len(chunks))
-    return {t: math.log(1 + (n - k + 0.5) / (k + 0.5)) for t, k in df.items()}
+    return LoadedIndex(m, chunks, files.chunk_vectors, files.sentence_vectors, owner, offsets, lexical, store, folder, idf)

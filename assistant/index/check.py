@@ -1,4 +1,5 @@
-"""Is the live build whole? Opens every file of it the way serving does, and the vector store.
+"""Is the live build whole? Opens every file of it the way serving does, and the vector store;
+reads in full what serving maps or skips (every vector, chunks.jsonl beside its fast copy).
 
     problems, unreachable = check_build(folder, manifest, chroma_url="")
 
@@ -11,7 +12,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..errors import IndexCorruptError, StoreUnavailableError
-from .files import FIX, read_chunks, read_lexical, read_vectors
+from .arrays import VECTOR_FILES
+from .files import FIX, check_fast_chunks, format_of, read_chunks_json, read_idf, read_lexical, read_vectors
 from .vectors import VectorStore, sqlite_problem
 
 
@@ -19,10 +21,15 @@ def check_build(folder: Path, m: dict, chroma_url: str = "") -> tuple[list[str],
     """(problems, unreachable) for the build in `folder` with manifest `m`; ([], False) when it is whole."""
     problems: list[str] = []
     try:
-        chunks = read_chunks(folder, m)
-        files = read_vectors(folder, m, chunks)
+        chunks = read_chunks_json(folder, m)
+        files = read_vectors(folder, m, chunks, scan=True)
     except IndexCorruptError as e:
         return [str(e)], False     # the rest is checked against these: nothing more can be said
+    for check in (check_fast_chunks, read_idf):
+        try:
+            check(folder, m, chunks)
+        except IndexCorruptError as e:
+            problems.append(str(e))
     try:
         read_lexical(folder, chunks)
     except IndexCorruptError as e:
@@ -37,5 +44,6 @@ def check_build(folder: Path, m: dict, chroma_url: str = "") -> tuple[list[str],
         return problems + [str(e)], True
     except IndexCorruptError as e:
         return problems + [str(e)], False
-    problems += [f"{where}: {p}: {FIX}" for p in store.check([c.id for c in chunks], files.chunk_vectors)]
+    source = VECTOR_FILES[0] if format_of(m) > 1 else "vectors.npz"
+    problems += [f"{where}: {p}: {FIX}" for p in store.check([c.id for c in chunks], files.chunk_vectors, source=source)]
     return problems, False

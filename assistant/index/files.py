@@ -2,12 +2,18 @@
 mismatched becomes an `IndexCorruptError` that names the file and the fix.
 
 Serving (`open_index`) and `hcb index status` read builds through here, so status reports
-exactly what serving would hit.
+exactly what serving would hit. Status also reads what serving skips for speed (`scan=True`:
+every vector's value, the text hashes, chunks.jsonl beside its fast copy).
+
+Two formats (arrays.py): 2, memory-mapped .npy files with stored IDF; 1, one vectors.npz loaded
+whole, IDF computed on open. A format-1 build still serves (it is stale: a rebuild reuses its vectors).
 """
 
 from __future__ import annotations
 
 import json
+import marshal
+import math
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -15,17 +21,20 @@ import numpy as np
 
 from ..errors import IndexCorruptError
 from ..types import Chunk
+from .arrays import FORMAT, KEY_BYTES, VECTOR_FILES, passage_idf
 from .lexical import LexicalIndex
 
 FIX = "run: hcb index build"
-VECTOR_ARRAYS = ("keys", "vectors", "chunk_rows", "sentence_rows", "sentence_counts")
+VECTOR_ARRAYS = ("keys", "vectors", "chunk_rows", "sentence_rows", "sentence_counts")   # format 1's vectors.npz
+HEX = np.frombuffer(b"0123456789abcdef", dtype=np.uint8)
+SCAN_ROWS = 65_536   # vectors checked per step of a scan: bounded memory at any corpus size
 
 
 @dataclass(frozen=True)
 class BuildFiles:
     chunks: tuple[Chunk, ...]
-    chunk_vectors: np.ndarray      # (n_chunks, dim)
-    sentence_vectors: np.ndarray   # (n_sentences, dim)
+    chunk_vectors: np.ndarray      # (n_chunks, dim); format 2: a read-only view of a memory mapping
+    sentence_vectors: np.ndarray   # (n_sentences, dim); likewise
     sentence_counts: np.ndarray    # (n_chunks,)
 
 
@@ -62,7 +71,44 @@ def _damaged(folder: Path, what: str) -> IndexCorruptError:
     return IndexCorruptError(f"index build {folder.name} is damaged: {what}: {FIX}")
 
 
+def format_of(m: dict) -> int:
+    return m.get("format", 1)
+
+
 def read_chunks(folder: Path, m: dict) -> tuple[Chunk, ...]:
+    """The passages: the build's marshal copy when it is whole (fast), else chunks.jsonl, checked."""
+    fast = fast_chunks(folder)
+    if fast is not None and len(fast) == m["chunks"]:
+        return fast
+    return read_chunks_json(folder, m)
+
+
+def fast_chunks(folder: Path) -> tuple[Chunk, ...] | None:
+    """The passages from chunks.marshal (format 2), or None when it is missing or unreadable.
+
+    marshal, not pickle: it builds only plain values (tuples, strings, numbers), and the file is one
+    the build wrote; a file from another Python version that cannot be read falls back to the JSON.
+    """
+    try:
+        rows = marshal.loads((folder / "chunks.marshal").read_bytes())
+        return tuple(Chunk(*row) for row in rows)
+    except (OSError, ValueError, EOFError, TypeError):
+        return None
+
+
+def check_fast_chunks(folder: Path, m: dict, chunks: tuple[Chunk, ...]) -> None:
+    """Format 2's chunks.marshal must hold exactly the passages of chunks.jsonl."""
+    if format_of(m) < 2:
+        return
+    fast = fast_chunks(folder)
+    if fast is None:
+        what = "is missing" if not (folder / "chunks.marshal").is_file() else "cannot be read"
+        raise _damaged(folder, f"chunks.marshal {what}")
+    if fast != chunks:
+        raise _damaged(folder, "chunks.marshal and chunks.jsonl disagree")
+
+
+def read_chunks_json(folder: Path, m: dict) -> tuple[Chunk, ...]:
     path = folder / "chunks.jsonl"
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -81,7 +127,17 @@ def read_chunks(folder: Path, m: dict) -> tuple[Chunk, ...]:
     return tuple(chunks)
 
 
-def read_vectors(folder: Path, m: dict, chunks: tuple[Chunk, ...]) -> BuildFiles:
+def read_vectors(folder: Path, m: dict, chunks: tuple[Chunk, ...], *, scan: bool = False) -> BuildFiles:
+    """The build's passage and sentence vectors, checked against its manifest and passages.
+
+    Format 2 maps the .npy files (a serving process reads only the rows it touches); `scan` also
+    reads every vector (finite, unit length) and the text hashes: what `hcb index status` does.
+    """
+    if format_of(m) == FORMAT:
+        return _read_arrays(folder, m, chunks, scan)
+    if format_of(m) != 1:
+        raise IndexCorruptError(f"index build {folder.name} is in format {format_of(m)!r}, "
+                                f"which this version cannot read (it writes format {FORMAT}): {FIX}")
     try:
         with np.load(folder / "vectors.npz") as z:
             missing = [k for k in VECTOR_ARRAYS if k not in z.files]
@@ -120,3 +176,70 @@ def read_lexical(folder: Path, chunks: tuple[Chunk, ...]) -> LexicalIndex:
     if problems:
         raise _damaged(folder, f"the BM25 index is unusable: {problems[0]}")
     return lexical
+
+
+def _npy(folder: Path, name: str, mmap: bool) -> np.ndarray:
+    try:
+        return np.load(folder / name, mmap_mode="r" if mmap else None, allow_pickle=False)
+    except FileNotFoundError:
+        raise _damaged(folder, f"{name} is missing") from None
+    except Exception as e:  # a cut-short file: ValueError (header, or mmap past the end), EOFError, OSError
+        raise _damaged(folder, f"{name} cannot be read ({type(e).__name__})") from None
+
+
+def _scan(folder: Path, name: str, vectors: np.ndarray) -> None:
+    """Every row finite and of unit length (embedders return unit vectors; a zero row is an empty text)."""
+    for i in range(0, len(vectors), SCAN_ROWS):
+        block = np.asarray(vectors[i:i + SCAN_ROWS], dtype=np.float64)
+        norms = np.einsum("ij,ij->i", block, block)
+        bad = ~np.isfinite(norms) | ((np.abs(norms - 1.0) > 2e-3) & (norms != 0.0))
+        if bad.any():
+            raise _damaged(folder, f"{name} row {i + int(np.flatnonzero(bad)[0])} is not a unit vector "
+                                   f"({int(bad.sum())} such rows from row {i}): the file is corrupt")
+
+
+def _read_arrays(folder: Path, m: dict, chunks: tuple[Chunk, ...], scan: bool) -> BuildFiles:
+    dim, n_sent = m["dim"], m["sentences"]
+    counts = _npy(folder, "sentence_counts.npy", mmap=False)
+    if counts.shape != (len(chunks),) or counts.dtype.kind not in "iu" or (len(counts) and counts.min() < 0):
+        raise _damaged(folder, f"sentence_counts.npy holds {counts.dtype} of shape {counts.shape}, "
+                               f"not one count for each of {len(chunks)} passages")
+    if int(counts.sum()) != n_sent:
+        raise _damaged(folder, f"sentence_counts.npy counts {int(counts.sum())} sentences, the manifest says {n_sent}")
+    if any(len(c.sentences) != k for c, k in zip(chunks, counts.tolist())):
+        raise _damaged(folder, "sentence_counts.npy and the passages disagree on sentences per passage")
+    vectors = []
+    for name, rows in zip(VECTOR_FILES, (len(chunks), n_sent)):
+        # np.memmap cannot map zero bytes; plain read-only views, since np.memmap's own indexing costs ~5 µs a slice
+        v = np.asarray(_npy(folder, name, mmap=rows > 0))
+        if v.shape != (rows, dim) or v.dtype != np.float32:
+            raise _damaged(folder, f"{name} holds {v.dtype} of shape {v.shape}, not float32 of shape ({rows}, {dim})")
+        if scan:
+            _scan(folder, name, v)
+        vectors.append(v if rows else np.zeros((0, dim), np.float32))
+    if scan:
+        keys = _npy(folder, "text_keys.npy", mmap=False)
+        if keys.shape != (len(chunks) + n_sent,) or keys.dtype != np.dtype(f"S{KEY_BYTES}"):
+            raise _damaged(folder, f"text_keys.npy holds {keys.dtype} of shape {keys.shape}, "
+                                   f"not one text hash for each of {len(chunks) + n_sent} vectors")
+        if not np.isin(keys.view(np.uint8), HEX).all():
+            raise _damaged(folder, "text_keys.npy holds bytes that are not hexadecimal text hashes: the file is corrupt")
+    return BuildFiles(chunks, vectors[0], vectors[1], counts)
+
+
+def read_idf(folder: Path, m: dict, chunks: tuple[Chunk, ...]) -> dict[str, float]:
+    """IDF of each stem over the passages (the answer stage's term weights): format 2 stores it in idf.json."""
+    if format_of(m) < 2:
+        return passage_idf(chunks)
+    try:
+        idf = json.loads((folder / "idf.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise _damaged(folder, "idf.json is missing") from None
+    except (OSError, ValueError) as e:   # JSONDecodeError and UnicodeDecodeError are ValueErrors
+        raise _damaged(folder, f"idf.json cannot be read ({type(e).__name__})") from None
+    if not isinstance(idf, dict) or not all(isinstance(v, (int, float)) and math.isfinite(v) and v > 0
+                                            for v in idf.values()):
+        raise _damaged(folder, "idf.json is not a table of stems and positive weights")
+    if chunks and not idf:
+        raise _damaged(folder, "idf.json is empty")
+    return idf

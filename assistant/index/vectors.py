@@ -143,9 +143,10 @@ def sqlite_problem(path: Path) -> str:
 class VectorStore:
     """One Chroma collection of passage vectors with their metadata."""
 
-    def __init__(self, collection, url: str = ""):
+    def __init__(self, collection, url: str = "", count: int | None = None):
         self._c = collection
         self._url = url
+        self._count = count    # a build's collection never changes: counting once saves a round trip per query
 
     @classmethod
     def create(cls, name: str, path: Path | None = None, url: str = "") -> "VectorStore":
@@ -159,10 +160,10 @@ class VectorStore:
         return cls(col, url)
 
     @classmethod
-    def open(cls, name: str, path: Path | None = None, url: str = "") -> "VectorStore":
+    def open(cls, name: str, path: Path | None = None, url: str = "", count: int | None = None) -> "VectorStore":
         try:
             client = _client(path, url)
-            return cls(client.get_collection(name, embedding_function=_NoEmbedding()), url)
+            return cls(client.get_collection(name, embedding_function=_NoEmbedding()), url, count)
         except (StoreUnavailableError, IndexCorruptError):
             raise
         except Exception as e:
@@ -178,11 +179,14 @@ class VectorStore:
 
     def add(self, ids: list[str], vectors, metadatas: list[dict], documents: list[str], batch: int = 1000) -> None:
         for i in range(0, len(ids), batch):
-            self._c.add(ids=ids[i:i + batch], embeddings=[list(map(float, v)) for v in vectors[i:i + batch]],
+            self._c.add(ids=ids[i:i + batch], embeddings=np.asarray(vectors[i:i + batch], dtype=np.float32),
                         metadatas=metadatas[i:i + batch], documents=documents[i:i + batch])
+        self._count = None
 
     def count(self) -> int:
-        return self._c.count()
+        if self._count is None:
+            self._count = self._c.count()
+        return self._count
 
     def query(self, vector, k: int, where: dict | None = None) -> list[tuple[str, float]]:
         """(chunk id, cosine similarity), best first.
@@ -206,14 +210,14 @@ class VectorStore:
     def ids(self) -> list[str]:
         return list(self._c.get(include=[])["ids"])
 
-    def check(self, ids: list[str], vectors: np.ndarray, sample: int = 64) -> list[str]:
+    def check(self, ids: list[str], vectors: np.ndarray, sample: int = 64, source: str = "chunk_vectors.npy") -> list[str]:
         """Problems between this collection and the passages it should hold ([] when it matches).
 
         Compares the count and the ids, and the stored vectors of up to `sample` passages spread
         over the collection (all of them for a small corpus).
         """
         try:
-            n = self.count()
+            n = self._c.count()      # the collection's own count, never the one given to `open`
             if n != len(ids):
                 return [f"the vector store holds {n} passages, not {len(ids)}"]
             stored = set(self.ids())
@@ -225,4 +229,4 @@ class VectorStore:
             return [f"the vector store cannot be read ({type(e).__name__})"]
         by_id = dict(zip(got["ids"], got["embeddings"]))
         bad = [ids[r] for r in rows if not np.allclose(np.asarray(by_id[ids[r]], np.float32), vectors[r], atol=1e-4)]
-        return [f"the vector store's vectors differ from vectors.npz for {len(bad)} of {len(rows)} sampled passages"] if bad else []
+        return [f"the vector store's vectors differ from {source} for {len(bad)} of {len(rows)} sampled passages"] if bad else []

@@ -1,4 +1,12 @@
-"""Hybrid retrieval: dense (Chroma) + BM25 + best-sentence cosine, fused by weighted reciprocal rank, with filters."""
+"""Hybrid retrieval: dense (Chroma) + BM25 + best-sentence cosine, fused by weighted reciprocal rank, with filters.
+
+Cost stays nearly flat as the corpus grows: BM25 keeps only its top rows (a partial sort),
+filters are precomputed row sets, a filtered dense search is an exact cosine over the allowed
+rows (Chroma's metadata filter grows with the corpus), and sentences are scored only inside
+a candidate pool — the passages within the top `sentence_pool` of the dense or BM25 list —
+rather than every sentence of the corpus. When the corpus (or the filtered part of it) has no
+more than `sentence_pool` passages, the dense list holds all of them and the result is exact.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +16,75 @@ import numpy as np
 
 from ..types import Filters, Hit
 
+FILTER_CACHE = 64     # distinct filters whose allowed rows are kept
+SENTENCE_POOL = 200   # passages from the top of the dense and BM25 lists whose sentences are scored
 
-def allowed_mask(chunks, doc_kinds: dict[str, str], speaker_kinds: dict[str, str], f: Filters) -> np.ndarray:
-    return np.array([
-        (not f.kinds or doc_kinds[c.doc_id] in f.kinds)
-        and (not f.speakers or c.speaker in f.speakers)
-        and (not f.doc_ids or c.doc_id in f.doc_ids)
-        and (not f.speaker_kinds or speaker_kinds[c.speaker] in f.speaker_kinds)
-        for c in chunks
-    ], dtype=bool)
+
+def _codes(values: list[str]) -> tuple[np.ndarray, dict[str, int]]:
+    """Each value as a small integer, and the integer of each distinct value."""
+    table: dict[str, int] = {}
+    return np.array([table.setdefault(v, len(table)) for v in values], dtype=np.int32), table
+
+
+class FilterIndex:
+    """Which rows a `Filters` allows, computed with array operations and cached per filter."""
+
+    def __init__(self, chunks, doc_kinds: dict[str, str], speaker_kinds: dict[str, str]):
+        self.n = len(chunks)
+        self._columns = {
+            "kinds": _codes([doc_kinds[c.doc_id] for c in chunks]),
+            "speakers": _codes([c.speaker for c in chunks]),
+            "doc_ids": _codes([c.doc_id for c in chunks]),
+            "speaker_kinds": _codes([speaker_kinds[c.speaker] for c in chunks]),
+        }
+        self._cache: dict[Filters, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _compute(self, f: Filters) -> np.ndarray:
+        ok = np.ones(self.n, dtype=bool)
+        for name, (codes, table) in self._columns.items():
+            wanted = getattr(f, name)
+            if wanted:
+                ok &= np.isin(codes, [table[v] for v in wanted if v in table])
+        return ok
+
+    def _get(self, f: Filters) -> tuple[np.ndarray, np.ndarray]:
+        if f not in self._cache:
+            if len(self._cache) >= FILTER_CACHE:
+                self._cache.pop(next(iter(self._cache)))
+            mask = self._compute(f)
+            self._cache[f] = (mask, np.flatnonzero(mask))
+        return self._cache[f]
+
+    def mask(self, f: Filters) -> np.ndarray:
+        """Boolean mask over rows (all True for empty filters).
+
+        >>> from types import SimpleNamespace as C
+        >>> fi = FilterIndex([C(doc_id="a", speaker="x"), C(doc_id="b", speaker="y")], {"a": "news", "b": "nhs"}, {"x": "nhs", "y": "nhs"})
+        >>> fi.mask(Filters(kinds=("nhs",))).tolist(), fi.rows(Filters(speakers=("x", "z"))).tolist()
+        ([False, True], [0])
+        """
+        return self._get(f)[0]
+
+    def rows(self, f: Filters) -> np.ndarray:
+        """Allowed row numbers, ascending."""
+        return self._get(f)[1]
+
+
+def top_rows(scores: np.ndarray, k: int, floor: float = 0.0) -> np.ndarray:
+    """Positions of the k highest scores above `floor`, best first, ties by position (as a stable sort would).
+
+    A partial sort: linear in len(scores) instead of n log n.
+
+    >>> top_rows(np.array([0.5, 2.0, 0.0, 2.0, 1.0]), 3).tolist()
+    [1, 3, 4]
+    """
+    above = np.flatnonzero(scores > floor)
+    if k <= 0 or not len(above):
+        return above[:0]
+    if len(above) > k:
+        kth = np.partition(scores[above], len(above) - k)[len(above) - k]
+        above = above[scores[above] >= kth]          # every tie of the k-th score, resolved by position below
+    return above[np.lexsort((above, -scores[above]))][:k]
 
 
 def rrf(rankings: list[tuple[list[str], float]], k: int = 60) -> list[tuple[str, float]]:
@@ -33,47 +101,67 @@ class HybridRetriever:
 
     def __init__(self, index, doc_kinds: dict[str, str], speaker_kinds: dict[str, str], *,
                  candidates: int = 20, rrf_k: int = 60, dense_weight: float = 1.0, lexical_weight: float = 1.0,
-                 sentence_weight: float = 1.0):
+                 sentence_weight: float = 1.0, sentence_pool: int = SENTENCE_POOL):
         self.index = index
         self.doc_kinds, self.speaker_kinds = doc_kinds, speaker_kinds
         self.by_id = {c.id: c for c in index.chunks}
         self.row = {c.id: i for i, c in enumerate(index.chunks)}
-        self.candidates, self.rrf_k = candidates, rrf_k
+        self.filters = FilterIndex(index.chunks, doc_kinds, speaker_kinds)
+        self.candidates, self.rrf_k, self.sentence_pool = candidates, rrf_k, sentence_pool
         self.dense_weight, self.lexical_weight, self.sentence_weight = dense_weight, lexical_weight, sentence_weight
 
     def dense(self, qvec: np.ndarray, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
-        return self.index.store.query(qvec, k, where=filters.where())
+        if not filters:
+            return self.index.store.query(qvec, k)
+        rows = self.filters.rows(filters)
+        vectors = self.index.chunk_vectors
+        # a broad filter: one sequential pass over every row beats gathering most of them
+        sims = np.asarray((vectors @ qvec)[rows] if 4 * len(rows) > len(vectors) else vectors[rows] @ qvec,
+                          dtype=np.float32)
+        chunks = self.index.chunks
+        return [(chunks[rows[i]].id, float(sims[i])) for i in top_rows(sims, k, floor=-np.inf)]
 
     def lexical(self, query: str, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
         scores = self.index.lexical.scores(query)
         if filters:
-            scores = np.where(allowed_mask(self.index.chunks, self.doc_kinds, self.speaker_kinds, filters), scores, 0.0)
-        order = np.argsort(-scores, kind="stable")[:k]
+            scores = np.where(self.filters.mask(filters), scores, 0.0)
         ids = self.index.lexical.ids
-        return [(ids[i], float(scores[i])) for i in order if scores[i] > 0]
+        return [(ids[i], float(scores[i])) for i in top_rows(scores, k)]
 
-    def sentence_dense(self, qvec: np.ndarray, k: int, filters: Filters = Filters()) -> list[tuple[str, float]]:
+    def sentence_dense(self, qvec: np.ndarray, k: int, filters: Filters = Filters(),
+                       pool: list[str] | None = None) -> list[tuple[str, float]]:
         """Passages ranked by their best sentence's cosine: a short fact inside a long passage
-        is found even when the passage as a whole is about something broader."""
+        is found even when the passage as a whole is about something broader. Only the
+        sentences of `pool` (chunk ids; default: every allowed passage) are scored."""
         ix = self.index
         if not len(ix.sentence_vectors):
             return []
-        sims = ix.sentence_vectors @ qvec
-        best = np.full(len(ix.chunks), -1.0, dtype=np.float32)
-        np.maximum.at(best, ix.sentence_owner, sims)
-        if filters:
-            best = np.where(allowed_mask(ix.chunks, self.doc_kinds, self.speaker_kinds, filters), best, -1.0)
-        order = np.argsort(-best, kind="stable")[:k]
-        return [(ix.chunks[i].id, float(best[i])) for i in order if best[i] > -1.0]
+        if pool is None:
+            rows = self.filters.rows(filters) if filters else np.arange(len(ix.chunks))
+        else:
+            rows = np.array(sorted(self.row[c] for c in set(pool)), dtype=np.int64)
+        counts = np.diff(ix.sentence_offsets)[rows]
+        rows, counts = rows[counts > 0], counts[counts > 0]
+        if not len(rows):
+            return []
+        starts = ix.sentence_offsets[rows]
+        seg = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        sentence_rows = np.repeat(starts - seg, counts) + np.arange(int(counts.sum()))
+        sims = np.asarray(ix.sentence_vectors[sentence_rows] @ qvec, dtype=np.float32)
+        best = np.maximum.reduceat(sims, seg)
+        return [(ix.chunks[rows[i]].id, float(best[i])) for i in top_rows(best, k, floor=-np.inf)]
 
     def search(self, query: str, qvec: np.ndarray, k: int = 5, filters: Filters = Filters(),
                timings: dict | None = None) -> list[Hit]:
-        """Top-k fused hits. `timings` (if given) receives dense/lexical/fuse milliseconds."""
+        """Top-k fused hits. `timings` (if given) receives dense/lexical/fuse milliseconds
+        (lexical includes the sentence scoring)."""
+        depth = max(self.candidates, self.sentence_pool)
         t0 = time.perf_counter()
-        dense = self.dense(qvec, self.candidates, filters)
+        dense = self.dense(qvec, depth, filters)
         t1 = time.perf_counter()
-        lex = self.lexical(query, self.candidates, filters)
-        sent = self.sentence_dense(qvec, self.candidates, filters)
+        lex = self.lexical(query, depth, filters)
+        sent = self.sentence_dense(qvec, self.candidates, filters, pool=[i for i, _ in dense] + [i for i, _ in lex])
+        dense, lex = dense[:self.candidates], lex[:self.candidates]
         t2 = time.perf_counter()
         fused = rrf([([i for i, _ in dense], self.dense_weight), ([i for i, _ in lex], self.lexical_weight),
                      ([i for i, _ in sent], self.sentence_weight)], self.rrf_k)

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import httpx
+import numpy as np
 import pytest
 
 from assistant.index.embed import FakeEmbedder
@@ -171,14 +172,27 @@ def test_truncated_chunks_file_is_reported(tmp_path, built, cut):
     else:
         data = b"".join(data.splitlines(keepends=True)[:5])
     path.write_bytes(data)
+    (path.parent / "chunks.marshal").unlink()     # the fast copy is gone: chunks.jsonl is read
     with pytest.raises(IndexCorruptError) as e:
         open_index(index_dir)
     assert "hcb index build" in str(e.value)
 
 
+@pytest.mark.parametrize("damage", ["truncated", "garbage", "missing"])
+def test_a_damaged_fast_copy_of_the_chunks_falls_back_to_the_json(tmp_path, built, damage):
+    index_dir = copy_index(built, tmp_path / "index")
+    expected = open_index(index_dir).chunks
+    path = index_dir / "builds" / current(index_dir) / "chunks.marshal"
+    if damage == "missing":
+        path.unlink()
+    else:
+        path.write_bytes(path.read_bytes()[:100] if damage == "truncated" else b"\x00not marshal data")
+    assert open_index(index_dir).chunks == expected
+
+
 def test_missing_vectors_or_build_folder_is_reported(tmp_path, built):
     index_dir = copy_index(built, tmp_path / "a")
-    (index_dir / "builds" / current(index_dir) / "vectors.npz").unlink()
+    (index_dir / "builds" / current(index_dir) / "sentence_vectors.npy").unlink()
     with pytest.raises(IndexCorruptError):
         open_index(index_dir)
     index_dir = copy_index(built, tmp_path / "b")
@@ -350,3 +364,82 @@ def test_chroma_server_mode_matches_embedded_mode(tmp_path, chroma_server, fake_
     assert m["chroma"]["collection"] not in live, "a rebuild drops the collection of an old build"
     assert live == {f"hcb-{second.build_id}", f"hcb-{third.build_id}"}   # the live build and the one before it
     assert open_index(index_dir, chroma_url=chroma_server).store.count() == third.chunks
+
+
+# ---------------------------------------------------------------- format 2: stored statistics, memory-mapped vectors
+
+def test_vectors_are_memory_mapped_and_idf_is_stored_by_the_build(tmp_path, built):
+    from assistant.index.arrays import passage_idf
+
+    idx = open_index(copy_index(built, tmp_path / "index"))
+    assert isinstance(idx.chunk_vectors.base, np.memmap) and isinstance(idx.sentence_vectors.base, np.memmap)
+    assert not idx.sentence_vectors.flags.writeable, "a serving process never writes its index"
+    assert idx.idf == pytest.approx(passage_idf(idx.chunks))
+    # each passage's sentences sit at its offsets, as the answer stage reads them
+    emb = FakeEmbedder()
+    for r in (0, len(idx.chunks) // 2, len(idx.chunks) - 1):
+        c = idx.chunks[r]
+        rows = idx.sentence_vectors[idx.sentence_offsets[r]:idx.sentence_offsets[r + 1]]
+        assert np.allclose(rows, emb.embed(c.sentence_texts()), atol=1e-6)
+        assert (idx.sentence_owner[idx.sentence_offsets[r]:idx.sentence_offsets[r + 1]] == r).all()
+
+
+def to_format_1(folder: Path) -> None:
+    """Rewrite a build as format 1 wrote it: one vectors.npz (each distinct text's vector once, rows
+    pointing into it), no stored IDF, no fast copy of the chunks, no format field."""
+    keys = [k.decode() for k in np.load(folder / "text_keys.npy").tolist()]
+    n = len(np.load(folder / "sentence_counts.npy"))
+    vectors = np.concatenate([np.load(folder / "chunk_vectors.npy"), np.load(folder / "sentence_vectors.npy")])
+    first_row = dict(zip(reversed(keys), reversed(range(len(keys)))))   # key → first row holding it
+    position = {k: i for i, k in enumerate(first_row)}
+    np.savez(folder / "vectors.npz", keys=np.array(list(first_row)), vectors=vectors[list(first_row.values())],
+             chunk_rows=np.array([position[k] for k in keys[:n]], dtype=np.int64),
+             sentence_rows=np.array([position[k] for k in keys[n:]], dtype=np.int64),
+             sentence_counts=np.load(folder / "sentence_counts.npy"))
+    for name in ("chunk_vectors.npy", "sentence_vectors.npy", "sentence_counts.npy", "text_keys.npy", "idf.json",
+                 "chunks.marshal"):
+        (folder / name).unlink()
+    m = json.loads((folder / "manifest.json").read_text())
+    del m["format"]
+    (folder / "manifest.json").write_text(json.dumps(m))
+
+
+def test_a_build_in_the_older_format_is_stale_serves_and_its_vectors_are_reused(tmp_path, corpus, built):
+    index_dir = copy_index(built, tmp_path / "index")
+    new = open_index(index_dir)
+    to_format_1(index_dir / "builds" / current(index_dir))
+
+    st = status(corpus, index_dir, FakeEmbedder.name)
+    assert (st.state, st.reasons, st.exit_code) == ("stale", ("index format changed (1 → 2)",), 1)
+    old = open_index(index_dir)                 # stale, like a changed corpus: it serves until rebuilt
+    assert old.chunks == new.chunks and old.idf == pytest.approx(new.idf)
+    assert np.array_equal(old.chunk_vectors, new.chunk_vectors) and np.array_equal(old.sentence_vectors, new.sentence_vectors)
+    emb = CountingEmbedder()
+    report = build(corpus, index_dir, emb)
+    assert report.changed and emb.texts == 0 and report.embedded == 0, "the old build's vectors are reused"
+    assert report.reason == "index format changed (1 → 2)"
+    assert status(corpus, index_dir, FakeEmbedder.name).state == "fresh"
+    assert np.array_equal(open_index(index_dir).sentence_vectors, new.sentence_vectors)
+
+
+def test_a_damaged_build_in_the_older_format_is_broken(tmp_path, corpus, built):
+    index_dir = copy_index(built, tmp_path / "index")
+    folder = index_dir / "builds" / current(index_dir)
+    to_format_1(folder)
+    (folder / "vectors.npz").write_bytes((folder / "vectors.npz").read_bytes()[:1000])
+    st = status(corpus, index_dir, FakeEmbedder.name)
+    assert st.state == "broken" and "vectors.npz cannot be read" in st.reasons[0], st.reasons
+    emb = CountingEmbedder()
+    report = build(corpus, index_dir, emb)
+    assert emb.texts == report.embedded > 0, "damaged vectors are embedded again, never reused"
+
+
+def test_a_build_embeds_texts_longest_first_in_large_calls(tmp_path, corpus):
+    emb = CountingEmbedder()
+    calls = []
+    inner = emb.inner.embed
+    emb.inner.embed = lambda texts: calls.append(list(texts)) or inner(texts)
+    report = build(corpus, tmp_path, emb)
+    lengths = [len(t) for call in calls for t in call]
+    assert lengths == sorted(lengths, reverse=True), "padding stays small when lengths are sorted"
+    assert len(calls) == -(-report.embedded // 256), "calls of 256 texts: sentence-transformers batches within a call"

@@ -4,6 +4,7 @@ a read-only index. Each test failed on the code before the write lock and the wh
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -14,14 +15,17 @@ import numpy as np
 import pytest
 
 from assistant.corpus.manifest import load_corpus
-from assistant.index.build import build, status
+from assistant.errors import IndexCorruptError
+from assistant.index.build import build, open_index, status
 from assistant.index.embed import FakeEmbedder
+from assistant.index.files import FIX
 from assistant.index.vectors import VectorStore
 
-from .._support import ROOT, assert_one_line_error, fake_settings_for, hcb, require
+from .._support import ROOT, CountingEmbedder, assert_one_line_error, fake_settings_for, hcb, require
 
 QUESTION = "What will Integrated Care Boards do?"
-LIVE_FILES = {"manifest.json", "chunks.jsonl", "vectors.npz", "bm25", "chroma"}
+ARRAYS = ("chunk_vectors.npy", "sentence_vectors.npy", "sentence_counts.npy", "text_keys.npy")
+LIVE_FILES = {"manifest.json", "chunks.jsonl", "chunks.marshal", *ARRAYS, "idf.json", "bm25", "chroma"}
 
 
 def live(index_dir: Path) -> Path:
@@ -63,7 +67,7 @@ def assert_build_repairs(index_dir: Path) -> None:
 # ---------------------------------------------------------------- concurrent writers
 
 def test_three_concurrent_forced_builds_leave_a_whole_live_index(tmp_path):
-    """Before the lock, 3 of 4 trials left the live build without chunks.jsonl, vectors.npz and bm25,
+    """Before the lock, 3 of 4 trials left the live build without chunks.jsonl, its vectors and bm25,
     while status said "fresh" (exit 0) and ask failed."""
     for trial in range(3):
         index_dir = tmp_path / f"trial-{trial}"
@@ -166,7 +170,7 @@ def test_empty_bm25_vocabulary_makes_status_fail(tmp_path, built):
     assert_one_line_error(p, "vocabulary is empty")
 
 
-@pytest.mark.parametrize("missing", ["chunks.jsonl", "vectors.npz", "bm25"])
+@pytest.mark.parametrize("missing", ["chunks.jsonl", "sentence_vectors.npy", "bm25"])
 def test_a_live_build_missing_a_file_is_not_fresh(tmp_path, built, missing):
     """What the concurrent builds left behind: status said "fresh" and build said "nothing to do"."""
     def remove(folder: Path) -> None:
@@ -174,6 +178,54 @@ def test_a_live_build_missing_a_file_is_not_fresh(tmp_path, built, missing):
         shutil.rmtree(p) if p.is_dir() else p.unlink()
     index_dir = damaged_copy(built, tmp_path / "index", remove)
     assert_status_names(index_dir, missing.split(".")[0], "run: hcb index build")
+    assert_build_repairs(index_dir)
+
+
+def cut_short(path: Path) -> None:
+    path.write_bytes(path.read_bytes()[:path.stat().st_size // 2])
+
+
+def overwrite_middle(path: Path) -> None:
+    """Same size, a block in the middle overwritten (as a bad disk or a stray write would)."""
+    data = bytearray(path.read_bytes())
+    at, n = len(data) // 2, min(4096, len(data) // 4)
+    data[at:at + n] = b"Z" * n
+    path.write_bytes(bytes(data))
+
+
+def missing(path: Path) -> None:
+    path.unlink()
+
+
+@pytest.mark.parametrize("name", [*ARRAYS, "idf.json", "chunks.marshal"])
+@pytest.mark.parametrize("damage", [missing, cut_short, overwrite_middle], ids=["missing", "cut-short", "overwritten"])
+def test_every_file_of_format_2_is_checked_by_status_and_repaired_by_a_build(tmp_path, built, name, damage):
+    """In-process (the CLI's path is covered below): status names the file, serving refuses what it
+    reads, and a plain build repairs the index without reusing vectors from a damaged file."""
+    index_dir = damaged_copy(built, tmp_path / "index", lambda f: damage(f / name))
+    corpus = load_corpus(ROOT / "corpus")
+    st = status(corpus, index_dir, FakeEmbedder.name)
+    assert (st.state, st.exit_code) == ("broken", 3) and f"{name} " in st.reasons[0] and FIX in st.reasons[0], st.reasons
+    served = name not in ("text_keys.npy", "chunks.marshal") and damage is not overwrite_middle
+    if served:   # text_keys.npy only feeds rebuilds; a damaged chunks.marshal falls back to chunks.jsonl
+        with pytest.raises(IndexCorruptError, match=re.escape(name)):
+            open_index(index_dir)
+    emb = CountingEmbedder()
+    report = build(corpus, index_dir, emb)
+    assert report.changed and status(corpus, index_dir, FakeEmbedder.name).state == "fresh"
+    distinct = len(set(np.load(live(built) / "text_keys.npy").tolist()))
+    # vectors are reused from whole arrays only; a damaged idf.json or fast copy costs no embedding
+    assert emb.texts == report.embedded == (distinct if name in ARRAYS else 0)
+    assert open_index(index_dir).chunks
+
+
+@pytest.mark.parametrize("name, damage", [("sentence_vectors.npy", cut_short), ("idf.json", cut_short),
+                                          ("chunk_vectors.npy", overwrite_middle)])
+def test_a_damaged_array_or_idf_makes_hcb_index_status_fail_with_the_fix(tmp_path, built, name, damage):
+    index_dir = damaged_copy(built, tmp_path / "index", lambda f: damage(f / name))
+    assert_status_names(index_dir, f"{name} ", "run: hcb index build")
+    if damage is cut_short:
+        assert_one_line_error(hcb("ask", QUESTION, index_dir=index_dir), name, "run: hcb index build")
     assert_build_repairs(index_dir)
 
 
@@ -190,11 +242,8 @@ def test_chroma_count_and_vectors_must_match_the_passages(tmp_path, built):
 
     index_dir = tmp_path / "index2"
     shutil.copytree(built, index_dir)
-    npz = live(index_dir) / "vectors.npz"
-    with np.load(npz) as z:
-        arrays = {k: z[k] for k in z.files}
-    arrays["vectors"] = arrays["vectors"][::-1].copy()      # every passage now points at another's vector
-    np.savez(npz, **arrays)
+    npy = live(index_dir) / "chunk_vectors.npy"
+    np.save(npy, np.load(npy)[::-1].copy())      # every passage now has another's vector
     st = status(corpus, index_dir, FakeEmbedder.name)
     assert st.state == "broken" and "vectors differ" in " ".join(st.reasons)
 

@@ -101,7 +101,9 @@ def test_follow_up_in_the_same_conversation_then_a_new_conversation(page):
     heads = page.locator(f"#ans-{second} .block-head").all_inner_texts()
     assert any("LGA" in h for h in heads), heads
     page.click("#new-conversation")
-    page.wait_for_function("!document.querySelector('#transcript article.turn')")
+    # the transcript and the sources panel are two outputs, which Gradio may redraw in separate frames
+    page.wait_for_function("!document.querySelector('#transcript article.turn')"
+                           " && ![...document.querySelectorAll('.source-card')].some(e => e.offsetParent)")
     assert page.locator("#examples").is_visible() and page.locator(".source-card:visible").count() == 0
     assert ask(page, "What are Care England's five areas?") == 1
 

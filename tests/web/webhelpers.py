@@ -74,7 +74,7 @@ def start_app(env_extra: dict[str, str], data_dir: Path, timeout: float = 240) -
     """Run `python app.py --port N` and wait until it serves its page (or fail with its log)."""
     port = free_port()
     data_dir.mkdir(parents=True, exist_ok=True)
-    log = data_dir / "app.log"
+    log = data_dir / f"app-{port}.log"   # replicas may share one data folder
     env = {**os.environ, "GRADIO_ANALYTICS_ENABLED": "False", "HF_HUB_DISABLE_TELEMETRY": "1",
            "HCB_DATA_DIR": str(data_dir), **env_extra}
     env.pop("HCB_HOST", None)
