@@ -55,7 +55,7 @@ class AnswerContext:
     def of(cls, index, corpus, row_of: dict[str, int], weights: AnswerWeights, english=frozenset()) -> "AnswerContext":
         return cls(index, row_of, index.lexical.vocabulary(), corpus.speakers,
                    {s.id: s.kind for s in corpus.speakers.values()}, {d.id: d for d in corpus.documents}, weights,
-                   load_glossary(), load_models(), Speller.of_chunks(index.chunks, english))
+                   load_glossary(), load_models(), Speller(index.words, english))
 
 
 @dataclass(frozen=True)

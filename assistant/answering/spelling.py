@@ -39,7 +39,3 @@ class Speller:
     def fix_text(self, text: str) -> str:
         """The text with its misspelt words replaced by the corpus's spelling."""
         return re.sub(r"[A-Za-z]{5,}", lambda m: self.correct(m.group(0)) if m.group(0).lower() not in self._known else m.group(0), text)
-
-    @classmethod
-    def of_chunks(cls, chunks, english=frozenset()) -> "Speller":
-        return cls((w for c in chunks for w in words(c.text)), english)

@@ -128,6 +128,7 @@ def bench_cmd(questions: Path = typer.Option(Path("evals/questions.jsonl"), help
               synthetic: Optional[int] = typer.Option(None, "--synthetic", metavar="N",
                                                       help="Measure a synthetic corpus of N passages made of the corpus's own sentences."),
               embedder: str = typer.Option("fake", "--embedder", help="With --synthetic: fake (embedding cost excluded), minilm, minilm-onnx-int8, ..."),
+              query_embedder: str = typer.Option("", "--query-embedder", help="With --synthetic: also pay this model's cost to embed each question (e.g. minilm over a fake-built index)."),
               code: Optional[Path] = typer.Option(None, "--code", help="With --synthetic: time another checkout of the code (its folder)."),
               rounds: int = typer.Option(3, "--rounds", help="With --synthetic: timed passes over the question set; with --embedding: rounds."),
               keep: Optional[Path] = typer.Option(None, "--keep", help="With --synthetic: copy the corpus and index here."),
@@ -141,9 +142,10 @@ def bench_cmd(questions: Path = typer.Option(Path("evals/questions.jsonl"), help
         typer.echo(json.dumps(bench_embedding(_settings(), rounds=rounds), indent=2))
         return
     if synthetic is not None:
-        make_embedder(embedder)    # an unknown name fails here, with the names that exist
+        for name in filter(None, (embedder, query_embedder)):
+            make_embedder(name)    # an unknown name fails here, with the names that exist
         result = bench_synthetic(_settings(), synthetic, embedder=embedder, questions=questions, code=code,
-                                 rounds=rounds, keep=keep)
+                                 rounds=rounds, keep=keep, query_embedder=query_embedder)
         typer.echo(json.dumps(result))
         return
     results = run_bench(_settings(), questions, app=app_start)

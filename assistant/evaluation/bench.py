@@ -123,11 +123,13 @@ def _worker(mode: str, env: dict, questions: Path | None = None) -> dict:
 
 
 def bench_synthetic(settings: Settings, passages: int, *, embedder: str = "fake", questions: Path,
-                    code: Path | None = None, rounds: int = 3, keep: Path | None = None, seed: int = 0) -> dict:
+                    code: Path | None = None, rounds: int = 3, keep: Path | None = None, seed: int = 0,
+                    query_embedder: str = "") -> dict:
     """Build a synthetic corpus of `passages` passages, index it and serve it, each in a fresh process.
 
     `code` times another checkout of the package (its folder goes on PYTHONPATH) with this same
-    corpus and measurement code: the "before" numbers of a change.
+    corpus and measurement code: the "before" numbers of a change. `query_embedder` (e.g. minilm)
+    adds that model's cost of embedding each question to a fake-embedded index (scale_worker.py).
     """
     tmp = Path(tempfile.mkdtemp(prefix="hcb-scale-"))
     try:
@@ -135,7 +137,8 @@ def bench_synthetic(settings: Settings, passages: int, *, embedder: str = "fake"
                                       source_dir=settings.corpus_dir, seed=seed)
         (tmp / "index").mkdir()
         env = {**os.environ, "HCB_CORPUS_DIR": str(tmp / "corpus"), "HCB_INDEX_DIR": str(tmp / "index"),
-               "HCB_DATA_DIR": str(tmp / "data"), "HCB_EMBEDDER": embedder, "HCB_BENCH_ROUNDS": str(rounds)}
+               "HCB_DATA_DIR": str(tmp / "data"), "HCB_EMBEDDER": embedder, "HCB_BENCH_ROUNDS": str(rounds),
+               "HCB_BENCH_QUERY_EMBEDDER": query_embedder}
         if code:
             env["PYTHONPATH"] = str(Path(code).resolve())
         out = {"passages_asked": passages, "embedder": embedder, "code": str(Path(code).resolve()) if code else "this checkout",

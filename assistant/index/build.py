@@ -5,7 +5,7 @@ Layout under `index_dir`:
     CURRENT                 name of the live build (replaced atomically)
     builds/<id>/manifest.json   written last: a build without it is unfinished
     builds/<id>/chunks.jsonl    passages with offsets, section, speaker, page (chunks.marshal: a fast copy)
-    builds/<id>/*.npy, idf.json passage and sentence vectors (memory-mapped on open), text hashes, IDF (arrays.py)
+    builds/<id>/*.npy, idf.json, words.json passage and sentence vectors (memory-mapped on open), text hashes, IDF (arrays.py)
     builds/<id>/bm25/           the bm25s index
     builds/<id>/chroma/         embedded Chroma (server mode: a collection per build)
 
@@ -37,7 +37,7 @@ from ..types import Chunk
 from . import arrays
 from .arrays import FORMAT
 from .check import check_build
-from .files import chunk_to_json, current_id, format_of, read_chunks, read_idf, read_lexical, read_manifest, read_vectors
+from .files import chunk_to_json, current_id, format_of, read_chunks, read_idf, read_lexical, read_manifest, read_vectors, read_words
 from .lexical import LexicalIndex
 from .lock import writer_lock
 from .vectors import VectorStore
@@ -92,6 +92,7 @@ class LoadedIndex:
     store: VectorStore
     folder: Path
     idf: dict[str, float]          # BM25-style IDF of each stem over the passages (answer scoring), stored by the build
+    words: tuple[str, ...] = ()    # the passages' distinct words (the spell-checker's vocabulary), stored by the build
 
 
 # ---------------------------------------------------------------- helpers
@@ -272,10 +273,11 @@ def open_index(index_dir: Path, chroma_url: str = "") -> LoadedIndex:
     chunks = read_chunks(folder, m)
     files = read_vectors(folder, m, chunks)
     idf = read_idf(folder, m, chunks)
+    words = read_words(folder, m, chunks)
     lexical = read_lexical(folder, chunks)
     url = chroma_url or m["chroma"].get("url", "")
     store = VectorStore.open(m["chroma"]["collection"], path=folder / "chroma", url=url, count=len(chunks))
     counts = files.sentence_counts
     offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
     owner = np.repeat(np.arange(len(chunks)), counts)
-    return LoadedIndex(m, chunks, files.chunk_vectors, files.sentence_vectors, owner, offsets, lexical, store, folder, idf)
+    return LoadedIndex(m, chunks, files.chunk_vectors, files.sentence_vectors, owner, offsets, lexical, store, folder, idf, words)

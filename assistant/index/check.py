@@ -13,7 +13,7 @@ from pathlib import Path
 
 from ..errors import IndexCorruptError, StoreUnavailableError
 from .arrays import VECTOR_FILES
-from .files import FIX, check_fast_chunks, format_of, read_chunks_json, read_idf, read_lexical, read_vectors
+from .files import FIX, check_fast_chunks, format_of, read_chunks_json, read_idf, read_lexical, read_vectors, read_words
 from .vectors import VectorStore, sqlite_problem
 
 
@@ -25,7 +25,7 @@ def check_build(folder: Path, m: dict, chroma_url: str = "") -> tuple[list[str],
         files = read_vectors(folder, m, chunks, scan=True)
     except IndexCorruptError as e:
         return [str(e)], False     # the rest is checked against these: nothing more can be said
-    for check in (check_fast_chunks, read_idf):
+    for check in (check_fast_chunks, read_idf, read_words):
         try:
             check(folder, m, chunks)
         except IndexCorruptError as e:

@@ -5,8 +5,9 @@ Serving (`open_index`) and `hcb index status` read builds through here, so statu
 exactly what serving would hit. Status also reads what serving skips for speed (`scan=True`:
 every vector's value, the text hashes, chunks.jsonl beside its fast copy).
 
-Two formats (arrays.py): 2, memory-mapped .npy files with stored IDF; 1, one vectors.npz loaded
-whole, IDF computed on open. A format-1 build still serves (it is stale: a rebuild reuses its vectors).
+Three formats (arrays.py): 3, memory-mapped .npy files with stored IDF and words; 2, the same without
+words.json; 1, one vectors.npz loaded whole, IDF and words computed on open. An older build still
+serves (it is stale: a rebuild reuses its vectors).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import numpy as np
 
 from ..errors import IndexCorruptError
 from ..types import Chunk
-from .arrays import FORMAT, KEY_BYTES, VECTOR_FILES, passage_idf
+from .arrays import FORMAT, KEY_BYTES, VECTOR_FILES, passage_idf, passage_words
 from .lexical import LexicalIndex
 
 FIX = "run: hcb index build"
@@ -133,7 +134,7 @@ def read_vectors(folder: Path, m: dict, chunks: tuple[Chunk, ...], *, scan: bool
     Format 2 maps the .npy files (a serving process reads only the rows it touches); `scan` also
     reads every vector (finite, unit length) and the text hashes: what `hcb index status` does.
     """
-    if format_of(m) == FORMAT:
+    if 2 <= format_of(m) <= FORMAT:
         return _read_arrays(folder, m, chunks, scan)
     if format_of(m) != 1:
         raise IndexCorruptError(f"index build {folder.name} is in format {format_of(m)!r}, "
@@ -243,3 +244,20 @@ def read_idf(folder: Path, m: dict, chunks: tuple[Chunk, ...]) -> dict[str, floa
     if chunks and not idf:
         raise _damaged(folder, "idf.json is empty")
     return idf
+
+
+def read_words(folder: Path, m: dict, chunks: tuple[Chunk, ...]) -> tuple[str, ...]:
+    """The passages' distinct words (the spell-checker's vocabulary): format 3 stores them in words.json."""
+    if format_of(m) < 3:
+        return tuple(passage_words(chunks))
+    try:
+        got = json.loads((folder / "words.json").read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise _damaged(folder, "words.json is missing") from None
+    except (OSError, ValueError) as e:
+        raise _damaged(folder, f"words.json cannot be read ({type(e).__name__})") from None
+    if not isinstance(got, list) or not all(isinstance(w, str) and w for w in got):
+        raise _damaged(folder, "words.json is not a list of words")
+    if chunks and not got:
+        raise _damaged(folder, "words.json is empty")
+    return tuple(got)

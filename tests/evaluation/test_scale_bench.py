@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 
+import numpy as np
 import pytest
 
 from assistant import HcbError, chunk_corpus, load_corpus
@@ -82,3 +83,22 @@ def test_a_failed_measurement_is_one_line_naming_what_to_do(tmp_path):
     assert out.returncode != 0
     assert out.stderr.strip().count("\n") == 0, out.stderr
     assert "the build measurement failed (ImportError: not a checkout of hcb)" in out.stderr and "--keep" in out.stderr
+
+
+def test_query_cost_embedder_pays_the_model_and_answers_with_the_index_vectors():
+    from assistant.evaluation.scale_worker import QueryCostEmbedder
+    from assistant.index.embed import FakeEmbedder
+
+    class CountingModel:
+        name, dim, calls = "model", 384, []
+
+        def embed(self, texts):
+            self.calls.append(list(texts))
+            return np.ones((len(texts), self.dim), np.float32)
+
+    model, fake = CountingModel(), FakeEmbedder()
+    e = QueryCostEmbedder(fake, model)
+    assert (e.name, e.dim) == (fake.name, fake.dim)     # the index built with the fake opens with it
+    got = e.embed(["what do integrated care boards do"])
+    assert np.array_equal(got, fake.embed(["what do integrated care boards do"]))
+    assert model.calls == [["what do integrated care boards do"]]

@@ -366,15 +366,16 @@ def test_chroma_server_mode_matches_embedded_mode(tmp_path, chroma_server, fake_
     assert open_index(index_dir, chroma_url=chroma_server).store.count() == third.chunks
 
 
-# ---------------------------------------------------------------- format 2: stored statistics, memory-mapped vectors
+# ---------------------------------------------------------------- format 3: stored statistics, memory-mapped vectors
 
 def test_vectors_are_memory_mapped_and_idf_is_stored_by_the_build(tmp_path, built):
-    from assistant.index.arrays import passage_idf
+    from assistant.index.arrays import passage_idf, passage_words
 
     idx = open_index(copy_index(built, tmp_path / "index"))
     assert isinstance(idx.chunk_vectors.base, np.memmap) and isinstance(idx.sentence_vectors.base, np.memmap)
     assert not idx.sentence_vectors.flags.writeable, "a serving process never writes its index"
     assert idx.idf == pytest.approx(passage_idf(idx.chunks))
+    assert idx.words == tuple(passage_words(idx.chunks)) and "integrated" in idx.words
     # each passage's sentences sit at its offsets, as the answer stage reads them
     emb = FakeEmbedder()
     for r in (0, len(idx.chunks) // 2, len(idx.chunks) - 1):
@@ -397,7 +398,7 @@ def to_format_1(folder: Path) -> None:
              sentence_rows=np.array([position[k] for k in keys[n:]], dtype=np.int64),
              sentence_counts=np.load(folder / "sentence_counts.npy"))
     for name in ("chunk_vectors.npy", "sentence_vectors.npy", "sentence_counts.npy", "text_keys.npy", "idf.json",
-                 "chunks.marshal"):
+                 "words.json", "chunks.marshal"):
         (folder / name).unlink()
     m = json.loads((folder / "manifest.json").read_text())
     del m["format"]
@@ -410,16 +411,30 @@ def test_a_build_in_the_older_format_is_stale_serves_and_its_vectors_are_reused(
     to_format_1(index_dir / "builds" / current(index_dir))
 
     st = status(corpus, index_dir, FakeEmbedder.name)
-    assert (st.state, st.reasons, st.exit_code) == ("stale", ("index format changed (1 → 2)",), 1)
+    assert (st.state, st.reasons, st.exit_code) == ("stale", ("index format changed (1 → 3)",), 1)
     old = open_index(index_dir)                 # stale, like a changed corpus: it serves until rebuilt
-    assert old.chunks == new.chunks and old.idf == pytest.approx(new.idf)
+    assert old.chunks == new.chunks and old.idf == pytest.approx(new.idf) and old.words == new.words
     assert np.array_equal(old.chunk_vectors, new.chunk_vectors) and np.array_equal(old.sentence_vectors, new.sentence_vectors)
     emb = CountingEmbedder()
     report = build(corpus, index_dir, emb)
     assert report.changed and emb.texts == 0 and report.embedded == 0, "the old build's vectors are reused"
-    assert report.reason == "index format changed (1 → 2)"
+    assert report.reason == "index format changed (1 → 3)"
     assert status(corpus, index_dir, FakeEmbedder.name).state == "fresh"
     assert np.array_equal(open_index(index_dir).sentence_vectors, new.sentence_vectors)
+
+
+def test_a_format_2_build_without_stored_words_is_stale_and_serves(tmp_path, corpus, built):
+    index_dir = copy_index(built, tmp_path / "index")
+    new = open_index(index_dir)
+    folder = index_dir / "builds" / current(index_dir)
+    (folder / "words.json").unlink()
+    m = json.loads((folder / "manifest.json").read_text())
+    (folder / "manifest.json").write_text(json.dumps({**m, "format": 2}))
+    st = status(corpus, index_dir, FakeEmbedder.name)
+    assert (st.state, st.reasons) == ("stale", ("index format changed (2 → 3)",))
+    assert open_index(index_dir).words == new.words          # listed from the passages instead
+    report = build(corpus, index_dir, CountingEmbedder())
+    assert report.changed and report.embedded == 0 and (index_dir / "builds" / current(index_dir) / "words.json").is_file()
 
 
 def test_a_damaged_build_in_the_older_format_is_broken(tmp_path, corpus, built):

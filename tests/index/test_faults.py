@@ -25,7 +25,7 @@ from .._support import ROOT, CountingEmbedder, assert_one_line_error, fake_setti
 
 QUESTION = "What will Integrated Care Boards do?"
 ARRAYS = ("chunk_vectors.npy", "sentence_vectors.npy", "sentence_counts.npy", "text_keys.npy")
-LIVE_FILES = {"manifest.json", "chunks.jsonl", "chunks.marshal", *ARRAYS, "idf.json", "bm25", "chroma"}
+LIVE_FILES = {"manifest.json", "chunks.jsonl", "chunks.marshal", *ARRAYS, "idf.json", "words.json", "bm25", "chroma"}
 
 
 def live(index_dir: Path) -> Path:
@@ -197,9 +197,9 @@ def missing(path: Path) -> None:
     path.unlink()
 
 
-@pytest.mark.parametrize("name", [*ARRAYS, "idf.json", "chunks.marshal"])
+@pytest.mark.parametrize("name", [*ARRAYS, "idf.json", "words.json", "chunks.marshal"])
 @pytest.mark.parametrize("damage", [missing, cut_short, overwrite_middle], ids=["missing", "cut-short", "overwritten"])
-def test_every_file_of_format_2_is_checked_by_status_and_repaired_by_a_build(tmp_path, built, name, damage):
+def test_every_file_of_the_format_is_checked_by_status_and_repaired_by_a_build(tmp_path, built, name, damage):
     """In-process (the CLI's path is covered below): status names the file, serving refuses what it
     reads, and a plain build repairs the index without reusing vectors from a damaged file."""
     index_dir = damaged_copy(built, tmp_path / "index", lambda f: damage(f / name))
@@ -214,7 +214,7 @@ def test_every_file_of_format_2_is_checked_by_status_and_repaired_by_a_build(tmp
     report = build(corpus, index_dir, emb)
     assert report.changed and status(corpus, index_dir, FakeEmbedder.name).state == "fresh"
     distinct = len(set(np.load(live(built) / "text_keys.npy").tolist()))
-    # vectors are reused from whole arrays only; a damaged idf.json or fast copy costs no embedding
+    # vectors are reused from whole arrays only; a damaged idf.json, words.json or fast copy costs no embedding
     assert emb.texts == report.embedded == (distinct if name in ARRAYS else 0)
     assert open_index(index_dir).chunks
 
