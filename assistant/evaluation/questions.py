@@ -111,6 +111,23 @@ def read_text(path: Path) -> str:
         raise EvalFileError(f"{path} is not UTF-8 text: save it as UTF-8 JSONL") from None
 
 
+def json_rows(raw: str):
+    """(line number, a JSON object or the Problem that line has) for each non-blank line.
+
+    >>> [(n, r if isinstance(r, dict) else r.message) for n, r in json_rows('{"a": 1}\\n\\n[2]\\n{')][:2]
+    [(1, {'a': 1}), (3, 'not a JSON object')]
+    """
+    for n, line in enumerate(raw.splitlines(), 1):
+        if not line.strip():
+            continue
+        try:
+            q = json.loads(line)
+        except json.JSONDecodeError as e:
+            yield n, Problem(n, f"not valid JSON ({e.msg} at column {e.colno})")
+            continue
+        yield n, q if isinstance(q, dict) else Problem(n, "not a JSON object")
+
+
 def load_questions(path: Path, corpus=None) -> tuple[list[dict], list[Problem]]:
     """Valid rows and every problem found, with line numbers; never raises on a bad row.
 
@@ -121,16 +138,9 @@ def load_questions(path: Path, corpus=None) -> tuple[list[dict], list[Problem]]:
     raw = read_text(path)
     ci = _CorpusIndex(corpus) if corpus is not None else None
     rows, problems, seen = [], [], {}
-    for n, line in enumerate(raw.splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            q = json.loads(line)
-        except json.JSONDecodeError as e:
-            problems.append(Problem(n, f"not valid JSON ({e.msg} at column {e.colno})"))
-            continue
-        if not isinstance(q, dict):
-            problems.append(Problem(n, "not a JSON object"))
+    for n, q in json_rows(raw):
+        if isinstance(q, Problem):
+            problems.append(q)
             continue
         if q.get("retired") is True:
             continue
@@ -209,17 +219,11 @@ def read_eval_file(path: Path, corpus=None, seeds_dir: Path | None = None) -> Ev
         texts += [normalise(p.read_text(encoding="utf-8")) for p in sorted(Path(seeds_dir).glob("*.txt"))]
     out = EvalSet()
     seen: set[str] = set()
-    for n, line in enumerate(raw.splitlines(), 1):
-        if not line.strip():
+    for n, q in json_rows(raw):
+        if isinstance(q, Problem):
+            out.skipped.append(q)
             continue
-        try:
-            q = json.loads(line)
-        except json.JSONDecodeError as e:
-            out.skipped.append(Problem(n, f"not valid JSON ({e.msg} at column {e.colno})"))
-            continue
-        if not isinstance(q, dict) or q.get("retired") is True:
-            if not isinstance(q, dict):
-                out.skipped.append(Problem(n, "not a JSON object"))
+        if q.get("retired") is True:
             continue
         warn = lambda m, n=n: out.warnings.append(Problem(n, m))  # noqa: E731
         if isinstance(q.get("turns"), list):

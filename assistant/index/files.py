@@ -257,7 +257,7 @@ def read_words(folder: Path, m: dict, chunks: tuple[Chunk, ...]) -> tuple[str, .
     except (OSError, ValueError) as e:
         raise _damaged(folder, f"words.json cannot be read ({type(e).__name__})") from None
     if not isinstance(got, list) or not all(isinstance(w, str) and w for w in got):
-        raise _damaged(folder, "words.json is not a list of words")
+        raise _damaged(folder, "words.json must hold only non-empty strings")
     if chunks and not got:
         raise _damaged(folder, "words.json is empty")
     return tuple(got)
