@@ -104,9 +104,19 @@ class Assistant:
 
     def ask(self, question: str, history: list[HistoryItem] | None = None, filters: Filters = Filters()) -> Answer:
         """Answer one question given the earlier turns (oldest first): route, resolve, retrieve, answer or abstain."""
+        return self._run(question, history, filters)[0]
+
+    def weigh(self, question: str, history: list[HistoryItem] | None = None, filters: Filters = Filters()) -> "Weighed | None":
+        """The evidence for a question, without deciding: what `hcb eval fit` learns from (None when routed away
+        or answered from an earlier answer)."""
         t_start = time.perf_counter()
         q = check_question(question, self.settings.max_question_chars)
         history = list(history or [])
+        early = self._before_retrieval(q, history, t_start)
+        return None if isinstance(early, Answer) else self._weigh(early, history, filters, {})
+
+    def _before_retrieval(self, q: str, history: list[HistoryItem], t_start: float) -> "Answer | Resolution":
+        """Route and resolve the turn: an Answer when it is settled without retrieval, else what to retrieve for."""
         past = [self.past(h) for h in history]
         r = route(q, self.vocabulary, topic_of(past))
         if r.kind == RouteKind.ABOUT:
@@ -120,26 +130,23 @@ class Assistant:
             if earlier:
                 return self._refer(q, res, earlier, t_start)
             res = Resolution(FollowUp.CONTINUE, q, res.query, (), res.refers_to)
+        return res
+
+    def _run(self, question: str, history: list[HistoryItem] | None, filters: Filters) -> "tuple[Answer, Weighed | None]":
+        """The answer, and the evidence it was decided on (None when none was weighed)."""
+        t_start = time.perf_counter()
+        q = check_question(question, self.settings.max_question_chars)
+        history = list(history or [])
+        res = self._before_retrieval(q, history, t_start)
+        if isinstance(res, Answer):
+            return res, None
         timings: dict[str, float] = {}
         weighed = self._weigh(res, history, filters, timings)
         t0 = time.perf_counter()
         answer = compose(q, weighed.intent, weighed.evidence, weighed.hits, self.answering)
         timings["compose"] = (time.perf_counter() - t0) * 1000
         timings["total"] = (time.perf_counter() - t_start) * 1000
-        return replace(answer, hits=tuple(weighed.hits), timings_ms=timings, retrieval_query=res.query)
-
-    def weigh(self, question: str, history: list[HistoryItem] | None = None, filters: Filters = Filters()) -> "Weighed | None":
-        """The evidence for a question, without deciding: what `hcb eval fit` learns from (None when routed away
-        or answered from an earlier answer)."""
-        q = check_question(question, self.settings.max_question_chars)
-        history = list(history or [])
-        past = [self.past(h) for h in history]
-        if route(q, self.vocabulary, topic_of(past)).kind != RouteKind.RETRIEVE:
-            return None
-        res = resolve(q, past, self.corpus.speakers)
-        if res.kind in (FollowUp.WHO_SAID, FollowUp.SOURCE) and self.statements_of(history[res.refers_to]):
-            return None
-        return self._weigh(res, history, filters, {})
+        return replace(answer, hits=tuple(weighed.hits), timings_ms=timings, retrieval_query=res.query), weighed
 
     def _weigh(self, res: Resolution, history: list[HistoryItem], filters: Filters, timings: dict) -> "Weighed":
         hits, qvec, intent = self._retrieve(res, filters, timings)
@@ -154,14 +161,18 @@ class Assistant:
                 top: int = 8) -> dict:
         """The evidence behind an answer: how the turn was resolved, the most likely sentences with their
         probabilities, and the abstention scorer's features, weights and score (`hcb ask --explain`)."""
-        ans = self.ask(question, history, filters)
-        w = self.weigh(question, history, filters)
+        return self.ask_explained(question, history, filters, top)[1]
+
+    def ask_explained(self, question: str, history: list[HistoryItem] | None = None, filters: Filters = Filters(),
+                      top: int = 8) -> tuple[Answer, dict]:
+        """`ask` and `explain` from one run of the pipeline."""
+        ans, w = self._run(question, history, filters)
         cands = []
         if w is not None:
             ranked = sorted(zip(w.evidence.candidates, w.evidence.probabilities), key=lambda cp: -cp[1])[:top]
             cands = [{"p": round(p, 4), "speaker": c.speaker, "text": c.text,
                       "features": {k: round(v, 3) for k, v in c.features.items()}} for c, p in ranked]
-        return {"question": ans.question, "resolved_as": str(w.resolution.kind) if w else "", "retrieval_query": ans.retrieval_query,
+        return ans, {"question": ans.question, "resolved_as": str(w.resolution.kind) if w else "", "retrieval_query": ans.retrieval_query,
                 "types": list(w.intent.types) if w else [], "behaviour": str(ans.behaviour), "reason": str(ans.reason),
                 "detail": ans.detail, "answerable": ans.explain, "candidates": cands,
                 "models": self.answering.models.provenance}

@@ -31,6 +31,11 @@ class Entry:
 class Glossary:
     def __init__(self, entries: list[Entry]):
         self.entries = entries
+        # stem → every stem meaning it: `equivalents` sits in the innermost loop of sentence scoring
+        self._equivalents: dict[str, frozenset[str]] = {}
+        for e in entries:
+            for s in e.stems:
+                self._equivalents[s] = self._equivalents.get(s, frozenset({s})) | e.stems
 
     def entries_in(self, text: str) -> list[Entry]:
         """Entries one of whose terms the text uses."""
@@ -43,11 +48,7 @@ class Glossary:
 
     def equivalents(self, stem: str) -> frozenset[str]:
         """Every stem that means `stem` (itself included)."""
-        out = {stem}
-        for e in self.entries:
-            if stem in e.stems:
-                out |= e.stems
-        return frozenset(out)
+        return self._equivalents.get(stem) or frozenset({stem})
 
     def covered(self, word: str, text: str) -> bool:
         """Does `text` hold `word` or a glossary equivalent of it?"""

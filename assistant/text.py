@@ -49,6 +49,16 @@ def tokenize(text: str) -> list[str]:
     return [stem(w) for w in words(text) if w not in STOPWORDS]
 
 
+@lru_cache(maxsize=65_536)
+def token_set(text: str) -> frozenset[str]:
+    """`tokenize` as a set, remembered: the answer stage compares the same passages' sentences on every question.
+
+    >>> sorted(token_set("Integrated care boards and the boards"))
+    ['board', 'care', 'integr']
+    """
+    return frozenset(tokenize(text))
+
+
 # Words that carry no topic in a question: who is asking, fillers, and question words (general English).
 FILLERS = frozenset(stem(w) for w in """
 when what which who whom whose how many much exactly actually please pls about journalist researcher student reporter

@@ -15,11 +15,12 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from ..glossary import Glossary
-from ..text import FILLERS, STOPWORDS, stem, tokenize, words
+from ..text import FILLERS, STOPWORDS, stem, token_set, tokenize, words
 from .intent import Intent
 from .patterns import LIST_MARK
 from .qtypes import BY_NAME
@@ -96,13 +97,18 @@ def has_new_form(qtype, text: str, question: str) -> bool:
     return any(m.group(0).lower() not in q for m in rx.finditer(text))
 
 
+DIGIT = re.compile(r"\d")
+CAPS_WORD = re.compile(r"[A-Za-z][\w’'-]*")
+GLUE = frozenset(("of", "and", "the", "for", "on", "in", "to", "a"))   # lower case inside a title
+
+
+@lru_cache(maxsize=65_536)   # asked of the same sentences on every question; pure
 def is_label(text: str) -> bool:
     """A line of capitalised words only ("Department of Health and Social Care", "More details") is a label,
     a heading or a signature: not a statement to quote (a line with a figure or date is kept: "16,019 signatures")."""
-    ws = [w for w in words(text) if w not in ("of", "and", "the", "for", "on", "in", "to", "a")]
-    caps = re.findall(r"[A-Za-z][\w’'-]*", text)
-    return bool(ws) and not any(ch.isdigit() for ch in text) and all(w[0].isupper() for w in caps
-                                                                       if w.lower() not in ("of", "and", "the", "for", "on", "in", "to", "a"))
+    if DIGIT.search(text) or not all(w[0].isupper() for w in CAPS_WORD.findall(text) if w.lower() not in GLUE):
+        return False
+    return any(w not in GLUE for w in words(text))
 
 
 def form_hits(intent: Intent, text: str) -> tuple[float, float]:
@@ -127,7 +133,7 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
         r = row_of[c.id]
         first = int(index.sentence_offsets[r])
         sims = index.sentence_vectors[first:first + len(c.sentences)] @ qvec
-        focus_p = focus.coverage(set(tokenize(" ".join((titles.get(c.doc_id, ""), c.section, c.text)))), glossary)
+        focus_p = focus.coverage(token_set(" ".join((titles.get(c.doc_id, ""), c.section, c.text))), glossary)
         for j, (a, b) in enumerate(c.sentences):
             text = c.text[a:b]
             if is_label(text):
@@ -143,7 +149,7 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
                 "neighbour_cos": max(neighbours, default=0.0),
                 "prior": 1.0 / (1 + h_i),
                 "fused": hit.score / top_score,
-                "focus": focus.coverage(set(toks), glossary),
+                "focus": focus.coverage(token_set(text), glossary),
                 "focus_passage": focus_p,
                 "pairs": focus.pair_share(toks),
                 "type_hit": type_hit,

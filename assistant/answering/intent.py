@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..text import STOPWORDS, stem, words
 from .qtypes import types_of
 
 # the question asks for a party's own words: "what did X say", "X's view", "according to X", "in X's words"
@@ -34,13 +33,8 @@ class Intent:
     types: tuple[str, ...]           # question types (qtypes.TYPES) the question shows
     parties: tuple[str, ...]         # speaker ids the question names
     words_of: tuple[str, ...]        # speaker ids whose own words the question asks for
-    terms: tuple[str, ...]           # content stems, in order
-    names: tuple[str, ...]           # capitalised names and figures the question mentions (lower case)
     contested: bool                  # a comparison, an evaluative yes/no question, or two kinds of voice named
     speech_of: str = ""              # whoever the question asks the words of ("what did X say"), as written
-
-    def wants(self, name: str) -> bool:
-        return name in self.types
 
 
 def alias_rx(alias: str) -> re.Pattern:
@@ -50,21 +44,6 @@ def alias_rx(alias: str) -> re.Pattern:
 def named_speakers(text: str, speakers: dict) -> tuple[str, ...]:
     """Speaker ids whose name or alias the text uses, in the speakers' order."""
     return tuple(sid for sid, sp in speakers.items() if any(alias_rx(a).search(text) for a in sp.aliases))
-
-
-def question_names(question: str, speakers: dict) -> tuple[str, ...]:
-    """Capitalised words not starting a sentence, and figures: names the evidence should mention."""
-    alias_words = {w for sp in speakers.values() for a in sp.aliases for w in a.split()}
-    out = []
-    for m in re.finditer(r"[A-Za-z][\w’'-]*|\d[\d,]*", question):
-        w = m.group(0)
-        lw = w.lower().replace("’", "'").split("'")[0]
-        before = question[:m.start()].rstrip()
-        if not before or before[-1] in ".?!:;\"“(" or lw in STOPWORDS or len(lw) < 2 or lw in alias_words:
-            continue
-        if w[0].isupper() or w[0].isdigit():
-            out.append(lw)
-    return tuple(dict.fromkeys(out))
 
 
 def read_intent(question: str, speakers: dict) -> Intent:
@@ -85,6 +64,5 @@ def read_intent(question: str, speakers: dict) -> Intent:
                  or ("yes_no" in types and bool(EVALUATIVE.search(question)) and not {"date", "number", "money"} & set(types)))
     return Intent(
         question=question, types=types, parties=parties, words_of=words_of,
-        terms=tuple(dict.fromkeys(stem(w) for w in words(question) if w not in STOPWORDS)),
-        names=question_names(question, speakers), contested=contested, speech_of=who,
+        contested=contested, speech_of=who,
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ..settings import AnswerWeights
-from ..text import tokenize
+from ..text import token_set
 from ..types import KINDS, Role
 from .intent import Intent
 from .patterns import CONTINUES
@@ -25,7 +25,7 @@ class Pick:
 
 
 def _similar(a: str, b: str, jaccard: float) -> bool:
-    ta, tb = set(tokenize(a)), set(tokenize(b))
+    ta, tb = token_set(a), token_set(b)
     return bool(ta and tb) and len(ta & tb) / len(ta | tb) > jaccard
 
 
@@ -103,7 +103,7 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
     def add(c: Candidate, role: Role, force: bool = False) -> bool:
         nonlocal used
         n = len(c.text.split())
-        if taken(c) or (not force and used + n > w.word_budget) or len(picks) >= w.max_statements:
+        if len(picks) >= w.max_statements or (not force and used + n > w.word_budget) or taken(c):
             return False
         picks.append(Pick(c, role, prob[id(c)]))
         used += n

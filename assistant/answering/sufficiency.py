@@ -25,7 +25,7 @@ from __future__ import annotations
 import math
 
 from ..glossary import Glossary
-from ..text import FILLERS, STOPWORDS, stem, tokenize, words
+from ..text import FILLERS, STOPWORDS, stem, token_set, words
 from .features import Candidate, Focus
 from .intent import Intent
 from .patterns import NAME_RX
@@ -61,7 +61,7 @@ def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate],
     total = sum(focus.weights.values()) or 1.0
     known = {t: w for t, w in focus.weights.items() if glossary.equivalents(t) & vocabulary}
     oov = sum(w for t, w in focus.weights.items() if t not in known) / total
-    likely = set().union(*(set(tokenize(cands[i].text)) for i in order[:3])) if order else set()
+    likely = set().union(*(token_set(cands[i].text) for i in order[:3])) if order else set()
     top_idf = max(focus.weights.values(), default=1.0) or 1.0
     missing_known = max((w for t, w in known.items() if not glossary.equivalents(t) & likely), default=0.0) / top_idf
     new_name = 0.5

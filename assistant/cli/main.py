@@ -110,16 +110,16 @@ def ask_cmd(question: str, as_json: bool = typer.Option(False, "--json", help="P
     check_question(question, s.max_question_chars)   # a bad question fails fast, before loading anything
     filters = _filters(s, kind, speaker, doc)
     a = open_assistant(s)
-    ans = a.ask(question, filters=filters)
+    ans, why = a.ask_explained(question, filters=filters) if explain else (a.ask(question, filters=filters), None)
     if as_json:
         out = ans.to_dict()
-        if explain:
-            out["explain"] = a.explain(question, filters=filters)
+        if why is not None:
+            out["explain"] = why
         typer.echo(json.dumps(out, ensure_ascii=False, indent=2))
         return
     print_answer(ans)
-    if explain:
-        print_explain(a.explain(question, filters=filters))
+    if why is not None:
+        print_explain(why)
 
 
 @app.command("bench")
