@@ -206,6 +206,20 @@ class Statement:
                 "is_item": self.is_item}
 
 
+NOT_COVERED_TEXT = "The documents I have don't cover this."   # every renderer's abstention opens with it
+
+
+def speaker_blocks(statements: list[Statement]) -> list[list[Statement]]:
+    """Consecutive statements of one speaker form a block: every renderer names the speaker once per block."""
+    out: list[list[Statement]] = []
+    for s in statements:
+        if out and out[-1][-1].speaker.id == s.speaker.id:
+            out[-1].append(s)
+        else:
+            out.append([s])
+    return out
+
+
 @dataclass(frozen=True)
 class Answer:
     """The one structured result of `ask`. Renderers (text, JSON, HTML) read it; nothing parses `text` back."""

@@ -196,8 +196,9 @@ def answer_problems(ans, corpus) -> list[str]:
     every statement is a whole, verbatim sentence of its cited passage, spoken by the passage's speaker; one
     citation per statement, numbered 1..n; one answering statement; the text is the renderer's output of the
     statements (one opener per speaker block), never parsed back."""
-    from assistant.answering.render import blocks, render_text
+    from assistant.answering.render import render_text
     from assistant.types import Role
+    from assistant.types import speaker_blocks as blocks
 
     problems = []
     st = list(ans.statements)

@@ -12,26 +12,12 @@
 
 from __future__ import annotations
 
-from ..types import Statement
-
-ABSTAIN_TEXT = "The documents I have don't cover this."
-
-
-def blocks(statements: list[Statement]) -> list[list[Statement]]:
-    """Consecutive statements of one speaker form a block (the renderers name the speaker once per block)."""
-    out: list[list[Statement]] = []
-    for s in statements:
-        if out and out[-1][-1].speaker.id == s.speaker.id:
-            out[-1].append(s)
-        else:
-            out.append([s])
-    return out
-
+from ..types import NOT_COVERED_TEXT, Statement, speaker_blocks
 
 def render_text(statements: list[Statement]) -> str:
     """`Opener: “…” [1] “…” [2]`, list items on their own `- ` lines; a blank line between speakers."""
     parts = []
-    for block in blocks(statements):
+    for block in speaker_blocks(statements):
         lines = [f"{block[0].speaker.attribution}:"]
         for s in block:
             quote = f"“{s.citation.quote}” [{s.citation.n}]"
@@ -47,7 +33,7 @@ def render_text(statements: list[Statement]) -> str:
 
 def abstention_text(hits, docs: dict) -> str:
     """"Not covered", then the closest passages, marked as not an answer."""
-    lines = [ABSTAIN_TEXT + " These are the closest passages I found — they are **not an answer** to your question:", ""]
+    lines = [NOT_COVERED_TEXT + " These are the closest passages I found — they are **not an answer** to your question:", ""]
     for h in hits[:3]:
         d = docs[h.chunk.doc_id]
         snippet = " ".join(h.chunk.text.split()[:30])

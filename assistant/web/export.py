@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from datetime import datetime, timezone
 
-from ..types import Behaviour, Citation, Note, page_url
+from ..types import NOT_COVERED_TEXT, Behaviour, Citation, Note, page_url, speaker_blocks
 from .conversation import Turn
 from .front import TITLE
 from .markup import BOLD, ITALIC, kind_label, nice_date
-from .view import NOT_COVERED, blocks
+from .view import SUMMARY_OF_OTHER_TEXT
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()<>#+!|~])")
 
@@ -55,7 +55,7 @@ def turn_md(t: Turn, docs: dict, speakers: dict[str, str]) -> str:
     if limits:
         out += [f"*Searched only: {md('; '.join(limits))}.*", ""]
     if a.behaviour == Behaviour.ABSTAIN:
-        out += [f"**Not found in the documents.** {NOT_COVERED} Closest passages (not an answer):", ""]
+        out += [f"**Not found in the documents.** {NOT_COVERED_TEXT} Closest passages (not an answer):", ""]
         for h in a.hits[:3]:
             d = docs.get(h.chunk.doc_id)
             if d is not None:
@@ -69,7 +69,9 @@ def turn_md(t: Turn, docs: dict, speakers: dict[str, str]) -> str:
         out += [f"*Contested: {len(a.sides)} sides found ({', '.join(kind_label(k) for k in a.sides)}).*", ""]
     elif Note.ONE_SIDE in a.notes:
         out += [f"*Only one side found ({', '.join(kind_label(k) for k in a.sides)}).*", ""]
-    for block in blocks(a.statements):
+    if Note.SUMMARY_OF_OTHER in a.notes:
+        out += [f"*{SUMMARY_OF_OTHER_TEXT}*", ""]
+    for block in speaker_blocks(a.statements):
         sp = block[0].speaker
         dates = ", ".join(dict.fromkeys(nice_date(s.citation.document.date) for s in block))
         out.append(f"**{md(sp.label[:1].upper() + sp.label[1:])}** ({kind_label(sp.kind)}, {dates}):")

@@ -9,9 +9,8 @@ passage in place. Abstentions and refusals are labelled as such. Pure functions;
 
 from __future__ import annotations
 
-from itertools import groupby
 
-from ..types import Answer, Behaviour, Note, Role, Statement
+from ..types import NOT_COVERED_TEXT, Answer, Behaviour, Note, Role, Statement, speaker_blocks
 from .conversation import Scope, Turn
 from .markup import badge, cap, esc, kind_label, message_html, time_tag
 from .sources import cite_button, cite_panel, sources_here
@@ -26,7 +25,7 @@ BEHAVIOUR_NOTES = {   # shown after "Answer n" so a non-answer is never mistaken
     Behaviour.ABSTAIN: "not found in the documents",
     Behaviour.REFUSE: "declined",
 }
-NOT_COVERED = "The documents I have don't cover this."
+SUMMARY_OF_OTHER_TEXT = "Some of these words are another source's summary, not the asked-for speaker's own."
 EMPTY_CHAT = ('<div class="empty-chat"><p>Every sentence of an answer is quoted verbatim from a document. '
               'Select a number such as <span class="cite-chip">[1]</span> to see the passage in place, who said it '
               'and when.</p></div>')
@@ -51,11 +50,6 @@ def statement_html(turn: int, s: Statement, tag: str = "p") -> str:
     cls = "unit stmt" + (" answer-stmt" if s.role == Role.ANSWER else "") + f" role-{esc(s.role)}"
     return (f'<{tag} class="{cls}">{quote_html(s)} {cite_button(turn, s.citation)}</{tag}>'
             + cite_panel(turn, s.citation))
-
-
-def blocks(statements) -> list[list[Statement]]:
-    """Consecutive statements of one speaker: each block names its speaker once."""
-    return [list(group) for _, group in groupby(statements, key=lambda s: s.speaker.id)]
 
 
 def block_html(turn: int, i: int, block: list[Statement]) -> str:
@@ -101,8 +95,7 @@ def sides_marker(answer: Answer) -> str:
 def other_summary_note(answer: Answer) -> str:
     if Note.SUMMARY_OF_OTHER not in answer.notes:
         return ""
-    return ('<p class="note summary-of-other" role="note">Some of these words are another source\'s summary, '
-            'not the asked-for speaker\'s own.</p>')
+    return f'<p class="note summary-of-other" role="note">{esc(SUMMARY_OF_OTHER_TEXT)}</p>'
 
 
 def abstention_html(answer: Answer, docs: dict) -> str:
@@ -116,7 +109,7 @@ def abstention_html(answer: Answer, docs: dict) -> str:
                      f'<q>{esc(snippet)}…</q></li>')
     closest = ('<p>These are the closest passages I found — they are <strong>not an answer</strong> to your question:</p>'
                f'<ul class="closest">{"".join(items)}</ul>') if items else ""
-    return f'<p class="unit">{esc(NOT_COVERED)}</p>{closest}'
+    return f'<p class="unit">{esc(NOT_COVERED_TEXT)}</p>{closest}'
 
 
 def body_html(turn: Turn, docs: dict, upto: int | None = None) -> str:
@@ -126,7 +119,7 @@ def body_html(turn: Turn, docs: dict, upto: int | None = None) -> str:
     if not a.statements:        # a refusal, or the documents held: the assistant's own message
         return f'<div class="unit message">{message_html(a.text)}</div>'
     shown = a.statements if upto is None else a.statements[:upto]
-    return "".join(block_html(turn.n, i, b) for i, b in enumerate(blocks(shown), 1))
+    return "".join(block_html(turn.n, i, b) for i, b in enumerate(speaker_blocks(shown), 1))
 
 
 def units(answer: Answer) -> int:

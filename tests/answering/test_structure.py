@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from assistant.answering.render import blocks
+from assistant.types import speaker_blocks as blocks
 from assistant.types import KINDS, Behaviour, Note, Reason, Role
 
 from .._support import answer_problems

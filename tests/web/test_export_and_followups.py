@@ -98,3 +98,18 @@ def test_the_next_answer_reads_only_the_latest_turns(corpus):
     turns = [Turn(i, Answer(f"q{i}", Behaviour.ANSWER, "t")) for i in range(1, 31)]
     assert [a.question for a in history_for(turns, 20)] == [f"q{i}" for i in range(11, 31)]
     assert history_for(turns, 0) == []
+
+
+def test_export_says_when_words_are_another_sources_summary_as_the_chat_does(corpus):
+    from dataclasses import replace
+
+    from assistant.web.view import other_summary_note
+
+    view, summary, *_ = lga_chunks()
+    ans = answer_from(corpus, [summary], [(summary, "There will be a duty to collaborate across the NHS.", Role.ANSWER)])
+    docs, speakers = {d.id: d for d in corpus.documents}, {k: s.label for k, s in corpus.speakers.items()}
+    plain = conversation_md([Turn(1, ans)], docs, speakers)
+    noted = conversation_md([Turn(1, replace(ans, notes=(Note.SUMMARY_OF_OTHER,)))], docs, speakers)
+    line = "*Some of these words are another source's summary, not the asked-for speaker's own.*"
+    assert line not in plain and line in noted
+    assert "another source&#x27;s summary" in other_summary_note(replace(ans, notes=(Note.SUMMARY_OF_OTHER,)))

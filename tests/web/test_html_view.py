@@ -13,7 +13,8 @@ from assistant.types import Answer, Behaviour, Chunk, Citation, Hit, Note, Role,
 from assistant.web.conversation import Scope, Turn
 from assistant.web.front import header_html, missing_sentence, scope_sentence
 from assistant.web.sources import highlighted, passages, sources_here, sources_panel
-from assistant.web.view import blocks, pending_html, sides_marker, turn_html
+from assistant.types import speaker_blocks as blocks
+from assistant.web.view import pending_html, sides_marker, turn_html
 
 HOSTILE = [
     '<script>alert(1)</script>',
