@@ -179,7 +179,9 @@ def _fields(obj: dict, what: str, key: str, spec: dict) -> dict:
     return out
 
 
-def check_filters(kinds, doc_id, doc_ids) -> tuple[tuple[str, ...], str]:
+def check_filter_shapes(kinds, doc_id) -> tuple[tuple[str, ...], str]:
+    """The filters' JSON types (and kinds, a fixed list); which documents exist is the corpus's to say
+    (`assistant.check_filters`, called by the service, as the CLI calls it)."""
     if kinds is None:
         kinds = []
     if not isinstance(kinds, (list, tuple)):
@@ -193,17 +195,14 @@ def check_filters(kinds, doc_id, doc_ids) -> tuple[tuple[str, ...], str]:
         doc_id = ""
     if not isinstance(doc_id, str):
         raise RequestError(f"doc_id must be a document id (text), not {_type_name(doc_id)}")
-    if doc_id and doc_ids is not None and doc_id not in doc_ids:
-        raise RequestError(f"unknown document {doc_id[:60]!r}: use one of {', '.join(doc_ids)} (see GET /api/documents)")
     return tuple(dict.fromkeys(kinds)), doc_id
 
 
-def check_ask(limits: Limits, question, history=None, kinds=None, doc_id="", doc_ids=None) -> AskRequest:
+def check_ask(limits: Limits, question, history=None, kinds=None, doc_id="") -> AskRequest:
     """Every part of an ask request checked, cheapest first; raises RequestError with the fix.
-
-    `doc_ids`: the documents a `doc_id` may name (None: not checked here)."""
+    Which documents a `doc_id` may name is checked against the corpus by `Service.check`."""
     q = check_question_text(limits, question)
-    kinds_, doc = check_filters(kinds, doc_id, doc_ids)
+    kinds_, doc = check_filter_shapes(kinds, doc_id)
     hist = check_history(limits, history)
     return AskRequest(q, hist, Filters(kinds=kinds_, doc_ids=(doc,) if doc else ()), kinds_, doc)
 

@@ -7,9 +7,12 @@
 
 from __future__ import annotations
 
-from .. import Assistant, Settings
+from .. import Assistant, Settings, check_filters
+from ..errors import FilterError
 from ..types import Answer, Note
-from .limits import AskRequest, Limits, check_ask
+from .limits import AskRequest, Limits, RequestError, check_ask
+
+API_NAMES = {"kinds": "kinds", "doc_ids": "doc_id"}   # a bad filter is named as the request's field
 from .suggest import Outline
 
 
@@ -24,7 +27,13 @@ class Service:
         self.outline = Outline.of(assistant.index.chunks)
 
     def check(self, question=None, history=None, kinds=None, doc_id="") -> AskRequest:
-        return check_ask(self.limits, question, history, kinds, doc_id, self.docs.keys())
+        """The request's shape and limits (web/limits.py), then its filters against the corpus, as the CLI's are."""
+        req = check_ask(self.limits, question, history, kinds, doc_id)
+        try:
+            check_filters(req.filters, self.assistant.corpus, API_NAMES)
+        except FilterError as e:
+            raise RequestError(f"{e} (see GET /api/documents)") from None
+        return req
 
     def ask(self, req: AskRequest) -> Answer:
         return self.assistant.ask(req.question, history=list(req.history), filters=req.filters)

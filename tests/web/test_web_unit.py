@@ -42,6 +42,14 @@ def test_unknown_document_is_refused_by_the_service(svc):
         svc.check("What is an ICS?", None, None, "nope")
 
 
+def test_a_document_listed_but_not_fetched_is_refused_as_the_cli_refuses_it(svc):
+    # the same rule as `hcb ask --doc white-paper`: it has no passages to search, so say so instead of abstaining
+    with pytest.raises(RequestError, match=r"document 'white-paper' \(doc_id\) is listed but its text is not fetched") as e:
+        svc.check("What is an ICS?", None, None, "white-paper")
+    assert e.value.status == 400 and "GET /api/documents" in str(e.value)
+    assert svc.check("What is an ICS?", None, ["nhs"], "petition").filters.doc_ids == ("petition",)
+
+
 def test_app_exposes_only_the_named_gradio_endpoints(svc, tmp_path):
     from assistant.feedback.store import FeedbackStore
     from assistant.web.app import build_app
