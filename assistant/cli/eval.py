@@ -18,7 +18,7 @@ from ..evaluation.formatting import fmt, fmt_ci
 from ..evaluation.questions import load_questions, skipped_rows
 from ..evaluation.report import diff_cell, write_outputs
 from ..evaluation.runner import RATES
-from ..evaluation.runs import check_floors, check_set_floors, compare_runs, load_run
+from ..evaluation.runs import check_floors_file, compare_runs, load_run
 from ..evaluation.session import evaluate_file
 from ..evaluation.split_tables import split_tables
 
@@ -96,7 +96,7 @@ def run(file: Path,
                 typer.echo(f"{file}:{p.line}: warning: {p.message}", err=True)
             n = len(es.singles) + sum(len(c["turns"]) for c in es.conversations)
             if es.skipped:
-                typer.echo(f"skipped {len({p.line for p in es.skipped})} invalid row(s); {n} valid", err=True)
+                typer.echo(f"skipped {skipped_rows(es.skipped)} invalid row(s); {n} valid", err=True)
             bar.update(task, total=n, description="evaluating")
 
         results, summary = evaluate_file(a, file, compare=compare, cache_dir=settings.data_dir / "eval-cache",
@@ -120,8 +120,7 @@ def run(file: Path,
     what = f"{q['singles']} questions" + (f", {q['conversations']} conversations ({q['turns']} turns)" if q["conversations"] else "")
     typer.echo(f"{what} × {len(results)} system(s) in {summary['elapsed_s']:.1f} s")
     if floors:
-        failed = (check_set_floors(summary, floors, file) if "sets" in json.loads(floors.read_text(encoding="utf-8"))
-                  else check_floors(summary["metrics"], floors))
+        failed = check_floors_file(summary, floors, file)
         for f in failed:
             typer.echo(f"below floor: {f}", err=True)
         if failed:

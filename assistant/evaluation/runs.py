@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..errors import EvalFileError
 from .runner import LOWER_IS_BETTER, RATES
+from .splits import headline
 from .metrics import Estimate, paired_bootstrap, resample_indices
 
 
@@ -85,18 +86,33 @@ def compare_runs(a: Run, b: Run, system: str | None = None, resamples: int = 200
     return changes, setup
 
 
+def read_floors(floors_file: Path, key: str | None = None) -> dict:
+    """The floors file, parsed once; EvalFileError (one line, with the fix) when it cannot be used."""
+    try:
+        data = json.loads(Path(floors_file).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise EvalFileError(f"cannot read floors from {floors_file} ({type(e).__name__}): check the path") from None
+    wanted = (key,) if key else ("sets", "floors")
+    if not isinstance(data, dict) or not any(isinstance(data.get(k), dict) for k in wanted):
+        raise EvalFileError(f"cannot read floors from {floors_file}: it needs a {' or '.join(repr(k) for k in wanted)} object")
+    return data
+
+
 def check_floors(metrics: dict, floors_file: Path) -> list[str]:
     """Every headline metric that fell below its floor, as a readable line; [] when all pass."""
-    try:
-        floors = json.loads(Path(floors_file).read_text(encoding="utf-8"))["floors"]
-    except (OSError, json.JSONDecodeError, KeyError) as e:
-        raise EvalFileError(f"cannot read floors from {floors_file} ({type(e).__name__}): it needs a \"floors\" object") from None
     out = []
-    for name, floor in floors.items():
+    for name, floor in read_floors(floors_file, "floors")["floors"].items():
         v = metrics.get(name)
         if v is None or v < floor:
             out.append(f"{name} = {v} is below its floor {floor}")
     return out
+
+
+def check_floors_file(summary: dict, floors_file: Path, question_file: Path) -> list[str]:
+    """`hcb eval run --floors`: per-set floors ("sets") when the file has them, else flat headline floors."""
+    if "sets" in read_floors(floors_file):
+        return check_set_floors(summary, floors_file, question_file)
+    return check_floors(summary["metrics"], floors_file)
 
 
 def check_set_floors(summary: dict, floors_file: Path, question_file: Path) -> list[str]:
@@ -106,20 +122,16 @@ def check_set_floors(summary: dict, floors_file: Path, question_file: Path) -> l
     `paraphrase.rate` / `conversations.rate`; "ceilings" hold the same for lower-is-better rates.
     A file with no entry passes.
     """
-    try:
-        sets = json.loads(Path(floors_file).read_text(encoding="utf-8"))["sets"]
-    except (OSError, json.JSONDecodeError, KeyError) as e:
-        raise EvalFileError(f"cannot read floors from {floors_file} ({type(e).__name__}): it needs a \"sets\" object") from None
-    entry = sets.get(Path(question_file).name)
+    entry = read_floors(floors_file, "sets")["sets"].get(Path(question_file).name)
     if entry is None:
         return []
     split = summary["by_split"]["splits"].get(entry["split"])
     if split is None:
         return [f"the file has no {entry['split']!r} split to check floors on"]
+
     def value(name: str):
         part, metric = name.split(".", 1)
-        got = split.get(part) or {}
-        return got.get(metric) if part in ("paraphrase", "conversations") else (got.get("metrics") or {}).get(metric)
+        return headline(split.get(part), metric)
 
     out = []
     for name, floor in entry.get("floors", {}).items():

@@ -49,11 +49,10 @@ def consistency(rows: list[dict], key: str, resamples: int = 2000, seed: int = 0
 
 
 def _part(results: dict[str, list[dict]], keep, resamples: int, seed: int) -> dict | None:
-    sub = {s: [r for r in rows if keep(r)] for s, rows in results.items()}
-    first = next(iter(sub.values()))
-    if not first:
-        return None
-    return analyse(sub, resamples, seed)
+    # the primary system only: the baselines are compared on the whole file, not split by split
+    primary = next(iter(results))
+    rows = [r for r in results[primary] if keep(r)]
+    return analyse({primary: rows}, resamples, seed) if rows else None
 
 
 def split_summary(results: dict[str, list[dict]], resamples: int = 2000, seed: int = 0) -> dict:

@@ -47,7 +47,7 @@ EMBED_BLOCK = 256  # texts per embedder call: long enough for length-sorted batc
 
 
 def text_key(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()[:24]
+    return hashlib.sha256(text.encode()).hexdigest()[:arrays.KEY_BYTES]   # text_keys.npy holds this many bytes
 
 
 @dataclass(frozen=True)

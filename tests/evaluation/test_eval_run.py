@@ -194,6 +194,18 @@ def test_floors(tmp_path):
         "hit@5 = 0.85 is below its floor 0.9", "refusal_rate = None is below its floor 0.8"]
 
 
+@pytest.mark.parametrize("content", [None, "{not json", '["a list"]', '{"neither": {}}'])
+def test_an_unusable_floors_file_is_one_error_naming_the_fix(tmp_path, content):
+    from assistant.errors import EvalFileError
+    from assistant.evaluation.runs import check_floors_file
+
+    floors = tmp_path / "floors.json"
+    if content is not None:
+        floors.write_text(content)
+    with pytest.raises(EvalFileError, match="cannot read floors from"):
+        check_floors_file({"metrics": {}}, floors, Path("q.jsonl"))
+
+
 def test_cli_run_end_to_end(fake_settings, sample, tmp_path):
     qfile = tmp_path / "q.jsonl"
     lines = [json.dumps(q, ensure_ascii=False) for q in sample[:8]]
