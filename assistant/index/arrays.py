@@ -75,7 +75,8 @@ def cached_vectors(folder: Path) -> dict[str, np.ndarray]:
     """Vectors of a finished build keyed by text hash (either format), for reuse by the next build."""
     if (folder / "text_keys.npy").is_file():
         keys = [k.decode() for k in np.load(folder / "text_keys.npy").tolist()]
-        vecs = np.concatenate([np.load(folder / "chunk_vectors.npy"), np.load(folder / "sentence_vectors.npy")])
-        return dict(zip(keys, vecs))
+        # mapped, not read and concatenated: only the rows the next build reuses are read
+        chunk, sentence = (np.asarray(np.load(folder / name, mmap_mode="r")) for name in VECTOR_FILES)
+        return dict(zip(keys, [*chunk, *sentence]))
     z = np.load(folder / "vectors.npz")     # format 1
     return dict(zip(z["keys"].tolist(), z["vectors"]))

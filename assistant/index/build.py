@@ -107,8 +107,9 @@ def _expected(corpus: Corpus, embedder_name: str) -> dict:
     }
 
 
-def _load_cache(index_dir: Path, embedder_name: str) -> dict[str, np.ndarray]:
-    """Vectors of the live build, keyed by text hash, if made by the same model."""
+def _load_cache(index_dir: Path, embedder_name: str, checked: bool = False) -> dict[str, np.ndarray]:
+    """Vectors of the live build, keyed by text hash, if made by the same model. `checked`: a deep status
+    has just read every vector of this build and found it whole (no need to read it all again)."""
     cid = current_id(index_dir)
     if not cid:
         return {}
@@ -117,7 +118,8 @@ def _load_cache(index_dir: Path, embedder_name: str) -> dict[str, np.ndarray]:
         m = read_manifest(folder)
         if m.get("embedder") != embedder_name:
             return {}
-        read_vectors(folder, m, read_chunks(folder, m), scan=True)   # damaged vectors are never reused
+        if not checked:
+            read_vectors(folder, m, read_chunks(folder, m), scan=True)   # damaged vectors are never reused
         return arrays.cached_vectors(folder)
     except Exception:
         return {}  # a damaged old build only costs re-embedding
@@ -217,7 +219,7 @@ def _build(corpus: Corpus, index_dir: Path, embedder, chroma_url: str, force: bo
     sent_texts = [s for c in chunks for s in c.sentence_texts()]
     all_texts = chunk_texts + sent_texts
     keys = [text_key(t) for t in all_texts]
-    cache = _load_cache(index_dir, embedder.name)
+    cache = _load_cache(index_dir, embedder.name, checked=st.state in ("fresh", "stale"))
     # longest first (as sentence-transformers orders a call): padding stays small and an
     # estimate of the time left is pessimistic rather than optimistic
     todo = sorted({k: t for k, t in zip(keys, all_texts) if k not in cache}.items(), key=lambda kt: (-len(kt[1]), kt[0]))
