@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from pathlib import Path
 
 import bm25s
@@ -23,6 +24,9 @@ class LexicalIndex:
         self._bm25 = bm25
         self.ids = ids
         self._vocab = bm25.vocab_dict
+        # one question searches several times with the same query (each side of a comparison, each named
+        # voice): the scores over every passage are computed once
+        self._scores = lru_cache(maxsize=16)(self._compute_scores)
 
     @classmethod
     def build(cls, ids: list[str], texts: list[str]) -> "LexicalIndex":
@@ -64,8 +68,12 @@ class LexicalIndex:
         return frozenset(t for t in self._vocab if t)
 
     def scores(self, query: str) -> np.ndarray:
-        """BM25 score of every passage for `query` (zeros when no query term is indexed)."""
+        """BM25 score of every passage for `query` (zeros when no query term is indexed); read-only."""
+        return self._scores(query)
+
+    def _compute_scores(self, query: str) -> np.ndarray:
         toks = [t for t in tokenize(query) if t in self._vocab]
-        if not toks:
-            return np.zeros(len(self.ids), dtype=np.float32)
-        return np.asarray(self._bm25.get_scores(toks), dtype=np.float32)
+        out = (np.zeros(len(self.ids), dtype=np.float32) if not toks
+               else np.asarray(self._bm25.get_scores(toks), dtype=np.float32))
+        out.flags.writeable = False   # shared by every caller of the cache
+        return out
