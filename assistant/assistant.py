@@ -183,7 +183,7 @@ class Assistant:
         timings["embed"] = (time.perf_counter() - t0) * 1000
         lexq = self.lexical_query(res.query)
         hits = self.retriever.search(lexq, qvec, self.depth, filters, timings)
-        intent = read_intent(self.answering.speller.fix_text(res.question), self.corpus.speakers)
+        intent = read_intent(self.answering.speller.fix_text(res.question), self.corpus.speakers, self.answering.glossary)
         if res.kind == FollowUp.WHY and "reason" not in intent.types:
             intent = replace(intent, types=intent.types + ("reason",))
         if res.voices and not intent.words_of:   # "what did they say?": the words of whoever "they" were
@@ -235,7 +235,7 @@ class Assistant:
                 hits.append(Hit(dateline[0], 0.0, 2))
                 picks.append(Pick(Candidate(1, 0, dateline[0].id, 0, 0, dateline[1], dateline[0].speaker, False, {}),
                                   Role.CONTEXT, 1.0))
-        intent = read_intent(q, self.corpus.speakers)
+        intent = read_intent(q, self.corpus.speakers, self.answering.glossary)
         ans = statements_answer(q, intent, picks, hits, self.answering)
         return replace(ans, hits=tuple(hits), timings_ms=_total(t_start), retrieval_query=res.query)
 

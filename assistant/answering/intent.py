@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from ..glossary import Glossary
 from .qtypes import types_of
 
 # the question asks for a party's own words: "what did X say", "X's view", "according to X", "in X's words"
@@ -41,20 +42,42 @@ def alias_rx(alias: str) -> re.Pattern:
     return re.compile(rf"(?<![\w-]){re.escape(alias)}(?![\w-])", re.IGNORECASE)
 
 
-def named_speakers(text: str, speakers: dict) -> tuple[str, ...]:
-    """Speaker ids whose name or alias the text uses, in the speakers' order."""
-    return tuple(sid for sid, sp in speakers.items() if any(alias_rx(a).search(text) for a in sp.aliases))
+def named_speakers(text: str, speakers: dict, glossary: Glossary | None = None) -> tuple[str, ...]:
+    """Speaker ids whose name or alias the text uses, in the speakers' order. The longest alias claims its
+    words first: "Local Government Association" names the LGA, not also "government". With a glossary, a
+    term of an entry one of whose terms *is* an alias names that voice too: "govt" is "government".
+
+    >>> named_speakers("what did the govt say", speakers, load_glossary())      # doctest: +SKIP
+    ('dhsc', 'government_reported', 'white_paper', 'dhsc_white_paper')
+    """
+    named: set[str] = set()
+    claimed: list[tuple[int, int]] = []
+    voices: dict[str, set[str]] = {}     # alias -> every voice it names ("government": four of them)
+    for sid, sp in speakers.items():
+        for a in sp.aliases:
+            voices.setdefault(a.lower(), set()).add(sid)
+    for alias in sorted(voices, key=len, reverse=True):
+        spans = [m.span() for m in alias_rx(alias).finditer(text)
+                 if not any(a < m.end() and m.start() < b for a, b in claimed)]
+        if spans:
+            named |= voices[alias]
+            claimed += spans
+    if glossary is not None:   # only words no alias claimed: "Local Government Association" means no "government"
+        rest = "".join(" " if any(a <= i < b for a, b in claimed) else ch for i, ch in enumerate(text))
+        meant = {t.lower() for e in glossary.entries_in(rest) for t in e.terms}
+        named |= {sid for a in meant & voices.keys() for sid in voices[a]}
+    return tuple(sid for sid in speakers if sid in named)
 
 
-def read_intent(question: str, speakers: dict) -> Intent:
-    """What a question asks for; pure."""
+def read_intent(question: str, speakers: dict, glossary: Glossary | None = None) -> Intent:
+    """What a question asks for; pure. The glossary, when given, lets its terms name voices (`named_speakers`)."""
     types = tuple(t.name for t in types_of(question))
-    parties = named_speakers(question, speakers)
+    parties = named_speakers(question, speakers, glossary)
     words_of: tuple[str, ...] = ()
     who = ""
     for rx in SPEECH_FORMS:   # "what is the view of councils": the form that names a voice wins
         if m := rx.search(question):
-            named = named_speakers(m.group("who"), speakers)
+            named = named_speakers(m.group("who"), speakers, glossary)
             if named or not who:
                 who, words_of = m.group("who").strip(), named
             if named:
