@@ -124,7 +124,7 @@ class Assistant:
         if r.kind != RouteKind.RETRIEVE:
             return Answer(q, Behaviour.REFUSE, r.message, reason=Reason(r.kind.value), detail=r.rule,
                           timings_ms=_total(t_start))
-        res = resolve(q, past, self.corpus.speakers)
+        res = resolve(q, past, self.corpus.speakers, self.answering.glossary)
         if res.kind in (FollowUp.WHO_SAID, FollowUp.SOURCE):
             earlier = self.statements_of(history[res.refers_to])
             if earlier:
@@ -258,17 +258,17 @@ class Assistant:
     # ---- conversation history
 
     def past(self, h: HistoryItem) -> Past:
-        speakers = self.corpus.speakers
+        speakers, g = self.corpus.speakers, self.answering.glossary
         if isinstance(h, Answer):
-            return Past(h.question, named_speakers(h.question, speakers), h.retrieval_query,
+            return Past(h.question, named_speakers(h.question, speakers, g), h.retrieval_query,
                         h.behaviour == Behaviour.ANSWER, h.behaviour == Behaviour.REFUSE,
                         tuple(dict.fromkeys(s.speaker.id for s in h.statements)))
         if isinstance(h, dict):
             question = str(h.get("question", ""))
-            return Past(question, named_speakers(question, speakers), str(h.get("retrieval_query") or ""),
+            return Past(question, named_speakers(question, speakers, g), str(h.get("retrieval_query") or ""),
                         h.get("behaviour", "answer") == "answer", h.get("behaviour") == "refuse_or_redirect",
                         tuple(dict.fromkeys(str(s.get("speaker_id", "")) for s in h.get("statements") or [] if isinstance(s, dict))))
-        return Past(str(h), named_speakers(str(h), speakers))
+        return Past(str(h), named_speakers(str(h), speakers, g))
 
     def statements_of(self, h: HistoryItem) -> list[Statement]:
         """An earlier answer's statements (rebuilt from its JSON when that is what the client kept)."""

@@ -26,14 +26,14 @@ from ..settings import AnswerWeights
 from ..types import KINDS, Answer, Behaviour, Citation, Document, Hit, Note, Reason, Role, Speaker, Statement
 from .features import Candidate, Focus, candidates
 from .intent import Intent
-from .patterns import DATE_RX, FIGURE_RX, MONEY_RX, NAME_RX
+from .patterns import DATE_RX, FIGURE_RX, MONEY_RX, NAME_RX, YEAR_RX
 from .render import abstention_text, render_text
 from .scoring import Models, load_models
 from .spelling import Speller
 from .selection import Pick, select
 from .sufficiency import answerability_features, explain
 
-SPAN_FORMS = (("date", DATE_RX), ("money", MONEY_RX), ("number", FIGURE_RX), ("who", NAME_RX))
+SPAN_FORMS = (("date", DATE_RX), ("year", YEAR_RX), ("money", MONEY_RX), ("number", FIGURE_RX), ("who", NAME_RX))
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ r"""Conversations: each turn resolved against the earlier turns' questions *and 
     "no, Care England I mean"        the correction replaces the party (or topic) it names
     "why?" / "why not?"              the reasons around the last answer's claim
     "when was that?" (short, leaning) searched together with the last question
+    "back to the boards - who …?"    searched together with the earlier turn about the boards
     anything self-contained          a new topic: not merged with the old one
 
 A declined turn never becomes the topic; an abstained one still can. Pure: question and history in,
@@ -21,6 +22,7 @@ import re
 from dataclasses import dataclass
 from enum import StrEnum
 
+from ..glossary import Glossary
 from ..text import FILLERS, STOPWORDS, stem, words
 from ..types import Speaker
 from .intent import alias_rx, named_speakers
@@ -81,6 +83,8 @@ SPEAKS = re.compile(r"\b(?:they|them|he|she|it|their|his|her)\b\s+(?:\w+\s+)?(?:
 # a question of its own: a question word with its verb ("what is", "who led", "how many")
 ASKS = re.compile(r"\b(?:what|who|whom|whose|when|where|which|why|how)\b\s+(?:\w+\s+)?(?:is|are|was|were|does|do|did|will|would|can|"
                   r"could|should|has|have|had|led|said|says|say|means?|many|much)\b", re.I)
+# "back to the boards - …", "going back to the borrowing thing": the turn returns to an earlier topic, not the last
+BACK_TO = re.compile(r"\b(?:back to|going back to|return(?:ing)? to|re(?:garding)? (?:the|your) earlier)\s+(?P<what>[^-–—:;,.?!]{2,60})", re.I)
 NOT_X = re.compile(r"\bnot (?:the )?(.{2,40}?)(?:[,.?!]|$)", re.I)
 
 
@@ -97,6 +101,23 @@ def topic_index(history: list[Past]) -> int | None:
         if not history[i].declined:
             return i
     return None
+
+
+def returned_to(question: str, history: list[Past], speakers: dict[str, Speaker]) -> int | None:
+    """The earlier turn a "back to X" question returns to: the latest one whose question or query shares the
+    most of X's topic words (None when X names nothing an earlier turn asked about)."""
+    m = BACK_TO.search(question)
+    if not m:
+        return None
+    what = {stem(w) for w in content_words(m.group("what"), speakers)} - {"thing", "stuff", "bit", "point", "question"}
+    best, best_n = None, 0
+    for i, p in enumerate(history):
+        if p.declined:
+            continue
+        n = len(what & {stem(w) for w in content_words(f"{p.question} {p.query}", speakers)})
+        if n >= best_n and n > 0:
+            best, best_n = i, n
+    return best
 
 
 def answered_index(history: list[Past]) -> int | None:
@@ -124,25 +145,30 @@ def swap_parties(question: str, old: tuple[str, ...], new: tuple[str, ...], spea
     return out if done else f"{question.rstrip(' ?')} — {name}?"
 
 
-def resolve(question: str, history: list[Past], speakers: dict[str, Speaker]) -> Resolution:
-    """How this turn leans on the earlier ones (see the module docstring)."""
+def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], glossary: Glossary | None = None) -> Resolution:
+    """How this turn leans on the earlier ones (see the module docstring). The glossary lets its terms name
+    voices ("and the govt?")."""
     new = Resolution(FollowUp.NEW, question, question)
     if not history:
         return new
     t = topic_index(history)
     a = answered_index(history)
     own = content_words(question, speakers)
-    named = named_speakers(question, speakers)
+    named = named_speakers(question, speakers, glossary)
     if WHO_SAID.search(question) and a is not None:
         return Resolution(FollowUp.WHO_SAID, question, history[a].query or history[a].question, refers_to=a)
     if SOURCE.search(question) and a is not None:
         return Resolution(FollowUp.SOURCE, question, history[a].query or history[a].question, refers_to=a)
     if t is None:
         return new
+    back = returned_to(question, history, speakers)
+    if back is not None:   # an earlier topic, searched with this turn's words
+        earlier = " ".join((history[back].query or history[back].question).split()[:MAX_CARRIED])
+        return Resolution(FollowUp.CONTINUE, question, f"{question} {earlier}", (), back, earlier)
     prev = history[t]
     prev_q = " ".join((prev.query or prev.question).split()[:MAX_CARRIED])
     if CORRECTION.search(question):
-        wrong = named_speakers(" ".join(NOT_X.findall(question)), speakers)
+        wrong = named_speakers(" ".join(NOT_X.findall(question)), speakers, glossary)
         right = tuple(p for p in named if p not in wrong)
         if right:
             rewritten = swap_parties(prev_q, wrong or prev.parties or prev.speakers, right, speakers)

@@ -19,6 +19,7 @@ DATE_RX = re.compile(
     rf"|\b(?:19|20)\d{{2}}\b|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b|\b(?:{DAYS})\b|\b(?:last|next) (?:week|month|year)\b"
     rf"|\b\d{{1,2}}(?:\.\d{{2}})?\s*(?:am|pm)\b",
     re.I)
+YEAR_RX = re.compile(r"\b(?:19|20)\d{2}\b")   # "what year" wants one: "24 October" is a date, not an answer
 _NUMBER = re.compile(r"(?<![\w£$])\d[\d,]*(?:\.\d+)?(?:\s*(?:k|%|per ?cent|million|billion|thousand))?\b|\b(?:one|two|three|four|five|six|"
                      r"seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundred|thousand|million|billion|dozen|half)\b",
                      re.I)

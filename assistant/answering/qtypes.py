@@ -17,10 +17,10 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from .patterns import DATE_RX, FIGURE_RX, MONEY_RX, NAME_RX
+from .patterns import DATE_RX, FIGURE_RX, MONEY_RX, NAME_RX, YEAR_RX
 
 DATA = Path(__file__).with_name("qtypes.toml")
-FORMS = {"DATE": DATE_RX, "FIGURE": FIGURE_RX, "MONEY": MONEY_RX, "NAME": NAME_RX}
+FORMS = {"DATE": DATE_RX, "FIGURE": FIGURE_RX, "MONEY": MONEY_RX, "NAME": NAME_RX, "YEAR": YEAR_RX}
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,10 @@ BY_NAME = {t.name: t for t in TYPES}
 
 
 def types_of(question: str) -> tuple[QuestionType, ...]:
-    """Every type whose cue the question shows, in the table's order (money before number: a sum is a figure)."""
+    """Every type whose cue the question shows, in the table's order; the narrower form wins (a sum is a
+    figure, a year is a date)."""
     found = [t for t in TYPES if t.cue.search(question)]
-    if any(t.name == "money" for t in found):
-        found = [t for t in found if t.name != "number"]
+    for narrow, wide in (("money", "number"), ("year", "date")):
+        if any(t.name == narrow for t in found):
+            found = [t for t in found if t.name != wide]
     return tuple(found)

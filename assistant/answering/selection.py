@@ -69,7 +69,7 @@ def completion(cands: list[Candidate], best: Candidate, wants_list: bool, budget
 
 
 def form_wanted(intent: Intent) -> bool:
-    return any(t in ("date", "number", "money", "who") for t in intent.types)
+    return any(t in ("date", "year", "number", "money", "who") for t in intent.types)
 
 
 def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: dict[str, str],

@@ -33,7 +33,7 @@ from .qtypes import BY_NAME
 
 ANSWERABLE_FEATURES = ("best_p", "best_p_form", "focus_top", "focus_form", "oov", "missing_known", "unvoiced", "new_name",
                        "form_q", "who_q", "comparison_q", "terms", "cos")
-FORM_TYPES = ("date", "number", "money")
+FORM_TYPES = ("date", "year", "number", "money")
 
 
 def unvoiced(intent: Intent, speakers: dict) -> bool:

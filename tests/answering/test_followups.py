@@ -84,3 +84,28 @@ def test_the_carried_topic_is_bounded(speakers):
     h = [past("x " * 500 + "?")]
     r = resolve("and then?", h, speakers)
     assert len(r.query.split()) <= 45
+
+
+def test_an_abbreviated_party_switch_is_a_party_switch(speakers):
+    from assistant.glossary import load_glossary
+
+    h = [past("What does the LGA say about data sharing?", parties=("lga",))]
+    assert resolve("and the govt?", h, speakers).kind != FollowUp.PARTY       # "govt" is no alias…
+    r = resolve("and the govt?", h, speakers, load_glossary())               # …but the glossary says it is the Government
+    assert r.kind == FollowUp.PARTY and "dhsc" in r.parties
+
+
+@pytest.mark.parametrize("q", ["ok. back to the boards - who decides how much each one gets?",
+                               "going back to the boards, who decides how much each one gets?"])
+def test_back_to_returns_to_the_earlier_topic_it_names(speakers, q):
+    h = [past("What will integrated care boards do?", query="What will integrated care boards do?"),
+         past("be honest, should I back the bill?", declined=True),
+         past("How long do petitions stay open?", query="How long do petitions stay open?")]
+    r = resolve(q, h, speakers)
+    assert r.kind == FollowUp.CONTINUE and r.refers_to == 0 and "integrated care boards" in r.query
+
+
+def test_back_to_something_never_asked_is_resolved_as_usual(speakers):
+    h = [past("How long do petitions stay open?", query="How long do petitions stay open?")]
+    r = resolve("back to the weather: is it raining in Leeds today?", h, speakers)
+    assert r.refers_to is None and r.kind == FollowUp.NEW
