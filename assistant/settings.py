@@ -48,8 +48,10 @@ class AnswerWeights:
     keep_ratio: float = 0.1           # a runner-up is kept when its probability is this share of the best's…
     keep_min: float = 0.02            # …and at least this
     side_min: float = 0.1             # another kind of voice is heard when its best sentence reaches this
+    named_side_min: float = 0.02      # …and a kind of voice the question names, when its named voice's best reaches this
+    named_side_sentences: int = 2     # sentences a named kind of voice may give
     form_ratio: float = 0.1           # a sentence with the asked-for form answers if this share as likely as the best
-    side_words: int = 30              # sides may go this far over the word budget
+    side_words: int = 50              # sides may go this far over the word budget
     max_statements: int = 8
     similar_jaccard: float = 0.6      # two sentences sharing more of their stems say the same thing
 

@@ -23,6 +23,7 @@ import numpy as np
 
 from ..glossary import Glossary, load_glossary
 from ..settings import AnswerWeights
+from ..text import token_set
 from ..types import KINDS, Answer, Behaviour, Citation, Document, Hit, Note, Reason, Role, Speaker, Statement
 from .features import Candidate, Focus, candidates
 from .intent import Intent
@@ -50,12 +51,14 @@ class AnswerContext:
     glossary: Glossary
     models: Models
     speller: Speller
+    voices: dict[str, frozenset[str]]   # speaker id -> the stems of its names (a sentence "holds" its speaker's name)
 
     @classmethod
     def of(cls, index, corpus, row_of: dict[str, int], weights: AnswerWeights, english=frozenset()) -> "AnswerContext":
         return cls(index, row_of, index.lexical.vocabulary(), corpus.speakers,
                    {s.id: s.kind for s in corpus.speakers.values()}, {d.id: d for d in corpus.documents}, weights,
-                   load_glossary(), load_models(), Speller(index.words, english))
+                   load_glossary(), load_models(), Speller(index.words, english),
+                   {sid: frozenset(token_set(" ".join(sp.aliases))) for sid, sp in corpus.speakers.items()})
 
 
 @dataclass(frozen=True)
@@ -71,7 +74,7 @@ class Evidence:
 def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext, context: str = "") -> Evidence:
     focus = Focus.of(intent.question, ctx.speller, ctx.index.idf, context)
     cands = candidates(intent, focus, qvec, hits, ctx.index, ctx.glossary, ctx.row_of, ctx.weights.max_passages,
-                       {d: doc.title for d, doc in ctx.docs.items()})
+                       {d: doc.title for d, doc in ctx.docs.items()}, ctx.voices)
     probs = [ctx.models.sentence.probability(c.features) for c in cands]
     feats = answerability_features(intent, focus, cands, probs, ctx.vocabulary, ctx.glossary, ctx.speakers)
     return Evidence(cands, probs, feats, ctx.models.answerable.probability(feats))

@@ -121,10 +121,14 @@ def form_hits(intent: Intent, text: str) -> tuple[float, float]:
 
 
 def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glossary: Glossary, row_of: dict[str, int],
-               max_passages: int = 6, titles: dict[str, str] | None = None) -> list[Candidate]:
+               max_passages: int = 6, titles: dict[str, str] | None = None,
+               voices: dict[str, frozenset[str]] | None = None) -> list[Candidate]:
     """Every sentence of the top passages with its features, in passage order. A passage's context for
-    `focus_passage` is its document's title, its section and its text (as the index holds it)."""
+    `focus_passage` is its document's title, its section and its text (as the index holds it). `voices`
+    (speaker id -> the stems of its names) credits a sentence with its own speaker's name: "what does the LGA
+    think" is answered by the LGA's sentence, which need not say "LGA"."""
     titles = titles or {}
+    voices = voices or {}
     named = set(intent.words_of)     # whose own words were asked for (naming a party as a subject is not that)
     top_score = max((h.score for h in hits[:max_passages]), default=1.0) or 1.0
     out: list[Candidate] = []
@@ -133,7 +137,8 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
         r = row_of[c.id]
         first = int(index.sentence_offsets[r])
         sims = index.sentence_vectors[first:first + len(c.sentences)] @ qvec
-        focus_p = focus.coverage(token_set(" ".join((titles.get(c.doc_id, ""), c.section, c.text))), glossary)
+        own = voices.get(c.speaker, frozenset())
+        focus_p = focus.coverage(token_set(" ".join((titles.get(c.doc_id, ""), c.section, c.text))) | own, glossary)
         for j, (a, b) in enumerate(c.sentences):
             text = c.text[a:b]
             if is_label(text):
@@ -149,7 +154,7 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
                 "neighbour_cos": max(neighbours, default=0.0),
                 "prior": 1.0 / (1 + h_i),
                 "fused": hit.score / top_score,
-                "focus": focus.coverage(token_set(text), glossary),
+                "focus": focus.coverage(token_set(text) | own, glossary),
                 "focus_passage": focus_p,
                 "pairs": focus.pair_share(toks),
                 "type_hit": type_hit,

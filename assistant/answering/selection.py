@@ -117,12 +117,17 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
         add(c, Role.CONTEXT if kinds.get(c.speaker) == answer_kind else Role.SIDE)
     if intent.contested or len(set(intent.parties) - {best.speaker}) > 0:
         heard = {kinds.get(p.candidate.speaker) for p in picks}
+        named = {kinds.get(p) for p in intent.parties}
         for kind in KINDS:
             if kind in heard:
                 continue
             mine = [c for c in order if kinds.get(c.speaker) == kind]
-            if mine and prob[id(mine[0])] >= w.side_min:
-                add(mine[0], Role.SIDE, force=used < w.word_budget + w.side_words)
+            # a kind of voice the question names is heard from the voice it names, at a lower bar: it was asked for
+            mine = sorted(mine, key=lambda c: c.speaker not in intent.parties)
+            bar = w.named_side_min if kind in named else w.side_min
+            for c in mine[:w.named_side_sentences if kind in named else 1]:
+                if prob[id(c)] >= bar:
+                    add(c, Role.SIDE, force=used < w.word_budget + w.side_words)
     return arrange(picks, kinds)
 
 

@@ -1,0 +1,37 @@
+"""Selection (pure): answer first, and every side — a voice the question names is heard even when its best
+sentence is far less likely than the answer's."""
+
+from __future__ import annotations
+
+from assistant.answering.features import Candidate
+from assistant.answering.intent import Intent
+from assistant.answering.selection import select
+from assistant.settings import AnswerWeights
+from assistant.types import Role
+
+KINDS = {"think_tanks": "sector_body", "lga": "local_government", "blog": "campaign"}
+
+
+def cand(i: int, speaker: str, text: str) -> Candidate:
+    return Candidate(i, 0, f"c{i}", 0, len(text), text, speaker, False, {})
+
+
+CANDS = [cand(0, "think_tanks", "Think tanks criticised the clause giving the Secretary of State new powers."),
+         cand(1, "lga", "These proposals greatly increase the power of the Secretary of State."),
+         cand(2, "blog", "The blog says something else about the plans entirely.")]
+PROBS = [0.64, 0.03, 0.04]
+
+
+def intent(parties: tuple[str, ...]) -> Intent:
+    return Intent("Do the think tanks and the LGA share a worry about the new powers?", ("comparison",), parties, (), True)
+
+
+def test_a_named_voice_is_heard_at_the_lower_bar():
+    picks = select(intent(("think_tanks", "lga")), CANDS, PROBS, KINDS, AnswerWeights())
+    assert [p.candidate.speaker for p in picks] == ["think_tanks", "lga"]
+    assert picks[0].role == Role.ANSWER and picks[1].role == Role.SIDE
+
+
+def test_an_unnamed_voice_needs_the_side_bar():
+    picks = select(intent(("think_tanks",)), CANDS, PROBS, KINDS, AnswerWeights())
+    assert [p.candidate.speaker for p in picks] == ["think_tanks"]    # 0.03 and 0.04 are under side_min
