@@ -42,7 +42,12 @@ def load_types(path: Path = DATA) -> tuple[QuestionType, ...]:
     return tuple(out)
 
 
+def load_embedded(path: Path = DATA) -> re.Pattern:
+    return re.compile("|".join(f"(?:{c})" for c in tomllib.loads(Path(path).read_text(encoding="utf-8"))["embedded"]["cue"]), re.I)
+
+
 TYPES = load_types()
+EMBEDDED = load_embedded()
 TYPE_NAMES = tuple(t.name for t in TYPES)
 BY_NAME = {t.name: t for t in TYPES}
 
@@ -50,6 +55,7 @@ BY_NAME = {t.name: t for t in TYPES}
 def types_of(question: str) -> tuple[QuestionType, ...]:
     """Every type whose cue the question shows, in the table's order; the narrower form wins (a sum is a
     figure, a year is a date)."""
+    question = EMBEDDED.sub(" ", question)     # "who decides how much…" asks who, not how much
     found = [t for t in TYPES if t.cue.search(question)]
     for narrow, wide in (("money", "number"), ("year", "date")):
         if any(t.name == narrow for t in found):
