@@ -182,10 +182,17 @@ class Assistant:
         qvec = self.embedder.embed([res.query])[0]
         timings["embed"] = (time.perf_counter() - t0) * 1000
         lexq = self.lexical_query(res.query)
-        hits = self.retriever.search(lexq, qvec, self.depth, filters, timings)
+        if res.others_than:   # "anyone else?": deeper, then only the voices the last answer did not quote
+            hits = [h for h in self.retriever.search(lexq, qvec, 4 * self.depth, filters, timings)
+                    if h.chunk.speaker not in res.others_than][:self.depth]
+            hits = [replace(h, rank=i) for i, h in enumerate(hits, 1)]
+        else:
+            hits = self.retriever.search(lexq, qvec, self.depth, filters, timings)
         intent = read_intent(self.answering.speller.fix_text(res.question), self.corpus.speakers, self.answering.glossary)
         if res.kind == FollowUp.WHY and "reason" not in intent.types:
             intent = replace(intent, types=intent.types + ("reason",))
+        if res.others_than:   # "anyone else?" asks for the other voices: every side that speaks to it
+            intent = replace(intent, contested=True)
         if res.voices and not intent.words_of:   # "what did they say?": the words of whoever "they" were
             intent = replace(intent, words_of=tuple(res.voices))
         return self._add_named_voices(intent, lexq, qvec, hits, filters), qvec, intent
@@ -221,20 +228,30 @@ class Assistant:
         return [replace(h, rank=i) for i, h in enumerate((first + rest)[:self.depth], 1)]
 
     def _refer(self, q: str, res: Resolution, earlier: list[Statement], t_start: float) -> Answer:
-        """"Who said that?" / "source?": the last answer's own statement, cited again (and, for a source,
-        the line of its document that dates it)."""
+        """"Who said that?": the last answer's own statement, cited again. "Source?": each document the last
+        answer quoted — its first statement there and the line of the document that dates it."""
         lead = next((s for s in earlier if s.role == Role.ANSWER), earlier[0])
-        chunk = lead.citation.chunk
-        picks = [Pick(Candidate(0, 0, chunk.id, 0, 0, lead.citation.quote, lead.speaker.id, False, {}), Role.ANSWER, 1.0)]
-        before = self._sentence_before(chunk, lead.citation.quote)
-        if before and CONTINUES.match(lead.citation.quote):   # "He said…": the sentence that names him
-            picks.insert(0, Pick(Candidate(0, 0, chunk.id, 0, 0, before, chunk.speaker, False, {}), Role.CONTEXT, 1.0))
-        hits = [Hit(chunk, 1.0, 1)]
         if res.kind == FollowUp.SOURCE:
-            if dateline := self._dateline(chunk.doc_id):
-                hits.append(Hit(dateline[0], 0.0, 2))
-                picks.append(Pick(Candidate(1, 0, dateline[0].id, 0, 0, dateline[1], dateline[0].speaker, False, {}),
-                                  Role.CONTEXT, 1.0))
+            firsts = {s.citation.chunk.doc_id: s for s in reversed(earlier)}   # each document's first statement
+            leads = [lead] + [s for d, s in reversed(firsts.items()) if d != lead.citation.chunk.doc_id]
+        else:
+            leads = [lead]
+        picks: list[Pick] = []
+        hits: list[Hit] = []
+        for st in leads[:4]:
+            chunk = st.citation.chunk
+            role = Role.ANSWER if st is lead else Role.CONTEXT
+            before = self._sentence_before(chunk, st.citation.quote)
+            if before and CONTINUES.match(st.citation.quote):   # "He said…": the sentence that names him
+                picks.append(Pick(Candidate(len(hits), 0, chunk.id, 0, 0, before, chunk.speaker, False, {}), Role.CONTEXT, 1.0))
+            picks.append(Pick(Candidate(len(hits), 0, chunk.id, 0, 0, st.citation.quote, st.speaker.id, False, {}), role, 1.0))
+            hits.append(Hit(chunk, 1.0, len(hits) + 1))
+            if res.kind == FollowUp.SOURCE and (dateline := self._dateline(chunk.doc_id)):
+                if dateline[1] != st.citation.quote:
+                    picks.append(Pick(Candidate(len(hits), 0, dateline[0].id, 0, 0, dateline[1], dateline[0].speaker, False, {}),
+                                      Role.CONTEXT, 1.0))
+                if all(h.chunk.id != dateline[0].id for h in hits):
+                    hits.append(Hit(dateline[0], 0.0, len(hits) + 1))
         intent = read_intent(q, self.corpus.speakers, self.answering.glossary)
         ans = statements_answer(q, intent, picks, hits, self.answering)
         return replace(ans, hits=tuple(hits), timings_ms=_total(t_start), retrieval_query=res.query)
@@ -248,10 +265,13 @@ class Assistant:
         return ""
 
     def _dateline(self, doc_id: str):
-        """The first sentence of a document that carries a date (its byline or dating line), if any."""
+        """The first sentence of a document that carries a date of the document's own year (its byline or
+        dating line), if any: "the Health and Social Care Act 2012" does not date a 2021 briefing."""
+        doc = self.docs.get(doc_id)
+        year = doc.date[:4] if doc is not None and doc.date else ""
         for c in sorted((c for c in self.index.chunks if c.doc_id == doc_id), key=lambda c: c.start):
             for a, b in c.sentences:
-                if DATE_RX.search(c.text[a:b]):
+                if DATE_RX.search(c.text[a:b]) and year in c.text[a:b]:
                     return c, c.text[a:b]
         return None
 

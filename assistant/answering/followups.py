@@ -6,6 +6,7 @@ r"""Conversations: each turn resolved against the earlier turns' questions *and 
     "why?" / "why not?"              the reasons around the last answer's claim
     "when was that?" (short, leaning) searched together with the last question
     "back to the boards - who …?"    searched together with the earlier turn about the boards
+    "anyone else?" / "who else?"     the last question, answered by voices the last answer did not quote
     anything self-contained          a new topic: not merged with the old one
 
 A declined turn never becomes the topic; an abstained one still can. Pure: question and history in,
@@ -62,6 +63,7 @@ class Resolution:
     refers_to: int | None = None        # index in history of the turn referred to
     context: str = ""                   # the earlier topic a leaning turn carries (weighs less than its own words)
     voices: tuple[str, ...] = ()        # "what did they say": whose words "they" are
+    others_than: tuple[str, ...] = ()   # "anyone else?": the voices the last answer quoted, not to be quoted again
 
 
 PRONOUN = re.compile(r"\b(?:it|its|they|them|their|theirs|that|this|those|these|he|him|his|she|her|hers|there|then|so|same|one|ones)\b", re.I)
@@ -85,6 +87,9 @@ ASKS = re.compile(r"\b(?:what|who|whom|whose|when|where|which|why|how)\b\s+(?:\w
                   r"could|should|has|have|had|led|said|says|say|means?|many|much)\b", re.I)
 # "back to the boards - …", "going back to the borrowing thing": the turn returns to an earlier topic, not the last
 BACK_TO = re.compile(r"\b(?:back to|going back to|return(?:ing)? to|re(?:garding)? (?:the|your) earlier)\s+(?P<what>[^-–—:;,.?!]{2,60})", re.I)
+# "anyone else criticise that?", "who else says so?", "any other views?": other voices on the last topic
+OTHERS = re.compile(r"\b(?:any ?one|any ?body|who|anything|what|where) else\b|\bany other (?:view|side|critic|group|body|"
+                    r"organisation|voice|source|people)s?\b|\b(?:what|how) do (?:the )?others\b", re.I)
 NOT_X = re.compile(r"\bnot (?:the )?(.{2,40}?)(?:[,.?!]|$)", re.I)
 
 
@@ -175,6 +180,14 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
             return Resolution(FollowUp.CORRECTION, rewritten, rewritten, right, t)
         topic = " ".join(content_words(re.sub(NOT_X, " ", question), speakers))
         return Resolution(FollowUp.CORRECTION, f"{prev.question} ({topic})", f"{topic} {prev_q}", (), t)
+    if OTHERS.search(question) and a is not None and history[a].speakers and len(own) <= 4:
+        earlier = " ".join((history[a].query or history[a].question).split()[:MAX_CARRIED])
+        for sid in history[a].speakers:   # their names would only find them again
+            for alias in speakers[sid].aliases if sid in speakers else ():
+                earlier = alias_rx(alias).sub(" ", earlier)
+        earlier = " ".join(earlier.split())
+        return Resolution(FollowUp.CONTINUE, question, f"{question} {earlier}", (), a, earlier,
+                          others_than=history[a].speakers)
     if WHY.search(question) and len(own) <= 4:
         return Resolution(FollowUp.WHY, question, f"{question} {prev_q}", (), t, prev_q, prev.speakers[:1])
     if named and len(words(question)) <= 6 and not ASKS.search(question) and len(own) <= 2:

@@ -109,3 +109,12 @@ def test_back_to_something_never_asked_is_resolved_as_usual(speakers):
     h = [past("How long do petitions stay open?", query="How long do petitions stay open?")]
     r = resolve("back to the weather: is it raining in Leeds today?", h, speakers)
     assert r.refers_to is None and r.kind == FollowUp.NEW
+
+
+@pytest.mark.parametrize("q", ["anyone else criticise that?", "who else says so?", "any other views?"])
+def test_others_asks_the_last_topic_of_voices_not_yet_quoted(speakers, q):
+    h = [past("What did the LGA make of the new powers?", query="What did the LGA make of the new powers?",
+              parties=("lga",), speakers=("lga",))]
+    r = resolve(q, h, speakers)
+    assert r.kind == FollowUp.CONTINUE and r.others_than == ("lga",)
+    assert "new powers" in r.query and "LGA" not in r.query        # its name would only find it again

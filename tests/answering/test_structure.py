@@ -98,3 +98,14 @@ def test_real_conversation_carries_the_topic_and_switches_party(real_assistant):
     assert any(s.speaker.id == "lga" for s in a2.statements)
     a3 = real_assistant.ask("Which organisations backed introducing the Bill in July 2021?", history=[a1, a2])
     assert a3.retrieval_query == a3.question, "a new topic is not merged with the old one"
+
+
+@pytest.mark.slow
+def test_real_conversation_hears_other_voices_and_cites_every_source(real_assistant):
+    a1 = real_assistant.ask("What did the LGA make of the Secretary of State's new powers?")
+    assert a1.behaviour == Behaviour.ANSWER and {s.speaker.id for s in a1.statements} == {"lga"}, a1.text
+    a2 = real_assistant.ask("anyone else criticise that?", history=[a1])
+    assert a2.behaviour == Behaviour.ANSWER, a2.text
+    assert a2.statements and all(s.speaker.id != "lga" for s in a2.statements), "the voices already quoted are not quoted again"
+    a3 = real_assistant.ask("source?", history=[a1, a2])
+    assert {s.citation.chunk.doc_id for s in a2.statements} <= {s.citation.chunk.doc_id for s in a3.statements}
