@@ -150,10 +150,13 @@ class Assistant:
 
     def _weigh(self, res: Resolution, history: list[HistoryItem], filters: Filters, timings: dict) -> "Weighed":
         hits, qvec, intent = self._retrieve(res, filters, timings)
+        said: frozenset[str] = frozenset()
         if res.kind == FollowUp.WHY and res.refers_to is not None:
-            hits = self._with_cited(self.statements_of(history[res.refers_to]), hits)
+            earlier = self.statements_of(history[res.refers_to])
+            hits = self._with_cited(earlier, hits)
+            said = frozenset(s.citation.quote for s in earlier)
         t0 = time.perf_counter()
-        ev = weigh(intent, qvec, hits, self.answering, res.context)
+        ev = weigh(intent, qvec, hits, self.answering, res.context, said)
         timings["weigh"] = (time.perf_counter() - t0) * 1000
         return Weighed(res, intent, rerank(hits, ev), ev)
 

@@ -71,10 +71,14 @@ class Evidence:
     score: float                     # probability that the evidence answers the question
 
 
-def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext, context: str = "") -> Evidence:
+def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext, context: str = "",
+          said: frozenset[str] = frozenset()) -> Evidence:
+    """The candidates and both scores. `said`: sentences an earlier answer quoted, not candidates again ("why?"
+    wants the reasons around the claim, not the claim)."""
     focus = Focus.of(intent.question, ctx.speller, ctx.index.idf, context)
     cands = candidates(intent, focus, qvec, hits, ctx.index, ctx.glossary, ctx.row_of, ctx.weights.max_passages,
                        {d: doc.title for d, doc in ctx.docs.items()}, ctx.voices)
+    cands = [c for c in cands if c.text not in said] or cands
     probs = [ctx.models.sentence.probability(c.features) for c in cands]
     feats = answerability_features(intent, focus, cands, probs, ctx.vocabulary, ctx.glossary, ctx.speakers)
     return Evidence(cands, probs, feats, ctx.models.answerable.probability(feats))

@@ -125,6 +125,15 @@ def returned_to(question: str, history: list[Past], speakers: dict[str, Speaker]
     return best
 
 
+def subject(prev: Past, speakers: dict[str, Speaker]) -> tuple[str, ...]:
+    """Whom "they" in "what did they say?" means: the voice the last question named first (with the voices of
+    its kind: "the Government" is several), else the voice the last answer quoted first."""
+    if not prev.parties:
+        return prev.speakers[:1]
+    kind = speakers[prev.parties[0]].kind if prev.parties[0] in speakers else None
+    return tuple(p for p in prev.parties if p in speakers and speakers[p].kind == kind) or prev.parties[:1]
+
+
 def answered_index(history: list[Past]) -> int | None:
     for i in range(len(history) - 1, -1, -1):
         if history[i].answered and not history[i].declined:
@@ -195,7 +204,7 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
         return Resolution(FollowUp.PARTY, rewritten, rewritten, named, t)
     leaning = bool(PRONOUN.search(question)) or bool(LEAD.search(question))
     if (leaning and len(own) <= 4) or (len(own) <= 1 and not named):
-        voices = (prev.parties or prev.speakers[:1]) if SPEAKS.search(question) and not named else ()
+        voices = subject(prev, speakers) if SPEAKS.search(question) and not named else ()
         return Resolution(FollowUp.CONTINUE, question, f"{question} {prev_q}", (), t, prev_q, voices)
     return new
 

@@ -43,7 +43,8 @@ def alias_rx(alias: str) -> re.Pattern:
 
 
 def named_speakers(text: str, speakers: dict, glossary: Glossary | None = None) -> tuple[str, ...]:
-    """Speaker ids whose name or alias the text uses, in the speakers' order. The longest alias claims its
+    """Speaker ids whose name or alias the text uses, the first named first (ties in the speakers' order).
+    The longest alias claims its
     words first: "Local Government Association" names the LGA, not also "government". With a glossary, a
     term of an entry one of whose terms *is* an alias names that voice too: "govt" is "government".
 
@@ -52,6 +53,7 @@ def named_speakers(text: str, speakers: dict, glossary: Glossary | None = None) 
     """
     named: set[str] = set()
     claimed: list[tuple[int, int]] = []
+    claimed_by: dict[str, list[tuple[int, int]]] = {}   # where each voice is named: the first named comes first
     voices: dict[str, set[str]] = {}     # alias -> every voice it names ("government": four of them)
     for sid, sp in speakers.items():
         for a in sp.aliases:
@@ -62,11 +64,17 @@ def named_speakers(text: str, speakers: dict, glossary: Glossary | None = None) 
         if spans:
             named |= voices[alias]
             claimed += spans
+            for sid in voices[alias]:
+                claimed_by.setdefault(sid, []).extend(spans)
     if glossary is not None:   # only words no alias claimed: "Local Government Association" means no "government"
         rest = "".join(" " if any(a <= i < b for a, b in claimed) else ch for i, ch in enumerate(text))
-        meant = {t.lower() for e in glossary.entries_in(rest) for t in e.terms}
-        named |= {sid for a in meant & voices.keys() for sid in voices[a]}
-    return tuple(sid for sid in speakers if sid in named)
+        for e in glossary.entries_in(rest):
+            at = min(m.start() for p in e.patterns for m in p.finditer(rest))
+            for sid in {sid for t in e.terms for sid in voices.get(t.lower(), ())}:
+                named.add(sid)
+                claimed_by.setdefault(sid, []).append((at, at))
+    first = {sid: min(a for a, _ in claimed_by[sid]) for sid in named}
+    return tuple(sorted((sid for sid in speakers if sid in named), key=lambda sid: first[sid]))
 
 
 def read_intent(question: str, speakers: dict, glossary: Glossary | None = None) -> Intent:

@@ -118,3 +118,14 @@ def test_others_asks_the_last_topic_of_voices_not_yet_quoted(speakers, q):
     r = resolve(q, h, speakers)
     assert r.kind == FollowUp.CONTINUE and r.others_than == ("lga",)
     assert "new powers" in r.query and "LGA" not in r.query        # its name would only find it again
+
+
+def test_they_are_the_voice_the_last_question_named_first(speakers):
+    from assistant.glossary import load_glossary
+
+    g = load_glossary()
+    q = "did the govt ever reply to that press pause petition?"
+    from assistant.answering.intent import named_speakers
+    h = [past(q, query=q, parties=named_speakers(q, speakers, g))]
+    r = resolve("what did they say", h, speakers, g)
+    assert "dhsc" in r.voices and "petitioners" not in r.voices      # the subject, not the petition it replied to
