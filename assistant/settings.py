@@ -50,7 +50,7 @@ class AnswerWeights:
     side_min: float = 0.1             # another kind of voice is heard when its best sentence reaches this
     named_side_min: float = 0.02      # …and a kind of voice the question names, when its named voice's best reaches this
     named_side_sentences: int = 2     # sentences a named kind of voice may give
-    form_ratio: float = 0.1           # a sentence with the asked-for form answers if this share as likely as the best
+    form_ratio: float = 0.7           # a sentence with the asked-for form answers if this share as likely as the best
     side_words: int = 50              # sides may go this far over the word budget
     max_statements: int = 8
     similar_jaccard: float = 0.6      # two sentences sharing more of their stems say the same thing

@@ -51,14 +51,24 @@ class AnswerContext:
     glossary: Glossary
     models: Models
     speller: Speller
-    voices: dict[str, frozenset[str]]   # speaker id -> the stems of its names (a sentence "holds" its speaker's name)
+    voices: dict[tuple[str, str], frozenset[str]]   # (document, speaker) -> the names a sentence of theirs "holds"
 
     @classmethod
     def of(cls, index, corpus, row_of: dict[str, int], weights: AnswerWeights, english=frozenset()) -> "AnswerContext":
         return cls(index, row_of, index.lexical.vocabulary(), corpus.speakers,
                    {s.id: s.kind for s in corpus.speakers.values()}, {d.id: d for d in corpus.documents}, weights,
                    load_glossary(), load_models(), Speller(index.words, english),
-                   {sid: frozenset(token_set(" ".join(sp.aliases))) for sid, sp in corpus.speakers.items()})
+                   voice_names(corpus, index.chunks))
+
+
+def voice_names(corpus, chunks) -> dict[tuple[str, str], frozenset[str]]:
+    """The stems of the names of a sentence's own speaker and of its document's speaker: the LGA's sentence
+    answers "what does the LGA think" without saying "LGA", and a sentence the blog quotes is still the blog's."""
+    names = {sid: frozenset(token_set(" ".join(sp.aliases))) for sid, sp in corpus.speakers.items()}
+    pairs = {(c.doc_id, c.speaker) for c in chunks}
+    docs = {d.id: d for d in corpus.documents}
+    return {(d, s): names.get(s, frozenset()) | names.get(docs[d].speaker, frozenset()) if d in docs else names.get(s, frozenset())
+            for d, s in pairs}
 
 
 @dataclass(frozen=True)

@@ -122,11 +122,11 @@ def form_hits(intent: Intent, text: str) -> tuple[float, float]:
 
 def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glossary: Glossary, row_of: dict[str, int],
                max_passages: int = 6, titles: dict[str, str] | None = None,
-               voices: dict[str, frozenset[str]] | None = None) -> list[Candidate]:
+               voices: dict[tuple[str, str], frozenset[str]] | None = None) -> list[Candidate]:
     """Every sentence of the top passages with its features, in passage order. A passage's context for
     `focus_passage` is its document's title, its section and its text (as the index holds it). `voices`
-    (speaker id -> the stems of its names) credits a sentence with its own speaker's name: "what does the LGA
-    think" is answered by the LGA's sentence, which need not say "LGA"."""
+    ((document, speaker) -> the stems of their names) credits a sentence with its speaker's and its document's
+    names: "what does the LGA think" is answered by the LGA's sentence, which need not say "LGA"."""
     titles = titles or {}
     voices = voices or {}
     named = set(intent.words_of)     # whose own words were asked for (naming a party as a subject is not that)
@@ -137,7 +137,7 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
         r = row_of[c.id]
         first = int(index.sentence_offsets[r])
         sims = index.sentence_vectors[first:first + len(c.sentences)] @ qvec
-        own = voices.get(c.speaker, frozenset())
+        own = voices.get((c.doc_id, c.speaker), frozenset())
         focus_p = focus.coverage(token_set(" ".join((titles.get(c.doc_id, ""), c.section, c.text))) | own, glossary)
         for j, (a, b) in enumerate(c.sentences):
             text = c.text[a:b]
