@@ -26,7 +26,7 @@ from .patterns import LIST_MARK
 from .qtypes import BY_NAME
 from .spelling import Speller
 
-SENTENCE_FEATURES = ("cos", "cos_gap", "cos_rank", "cos_passage", "neighbour_cos", "prior", "fused", "focus", "focus_gap",
+SENTENCE_FEATURES = ("cos", "cos_gap", "cos_rank", "cos_passage", "neighbour_cos", "prior", "fused", "focus", "focus_near", "focus_gap",
                      "focus_rank", "focus_passage", "pairs", "form_q", "type_hit", "type_miss", "form_topic", "form_cos",
                      "party_hit", "party_other",
                      "short", "item", "colon", "first", "definition")
@@ -139,6 +139,7 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
         sims = index.sentence_vectors[first:first + len(c.sentences)] @ qvec
         own = voices.get((c.doc_id, c.speaker), frozenset())
         focus_p = focus.coverage(token_set(" ".join((titles.get(c.doc_id, ""), c.section, c.text))) | own, glossary)
+        sets = [token_set(c.text[a:b]) | own for a, b in c.sentences]
         for j, (a, b) in enumerate(c.sentences):
             text = c.text[a:b]
             if is_label(text):
@@ -154,7 +155,9 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
                 "neighbour_cos": max(neighbours, default=0.0),
                 "prior": 1.0 / (1 + h_i),
                 "fused": hit.score / top_score,
-                "focus": focus.coverage(token_set(text) | own, glossary),
+                "focus": focus.coverage(sets[j], glossary),
+                # the sentence with the ones either side: "On 24 October, MPs debated…" / "It was led by Ms Greenwood."
+                "focus_near": focus.coverage(sets[j].union(*sets[max(0, j - 1):j + 2]), glossary),
                 "focus_passage": focus_p,
                 "pairs": focus.pair_share(toks),
                 "type_hit": type_hit,

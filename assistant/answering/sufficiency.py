@@ -6,7 +6,8 @@ so the decision is a calibrated score over named, interpretable features:
     best_p        the best sentence's probability of answering (the sentence scorer)
     best_p_form   the best probability among sentences that have the form asked for (a date, a figure, a sum)
     focus_top     the share of the question's topic words the best sentence holds
-    focus_form    the most of them a likely sentence with the asked-for form holds
+    focus_form    the most of them a likely sentence with the asked-for form holds, with the sentences either
+                  side of it: the asked-for form next to the question's subject
     oov           share of the topic words (IDF-weighted) the corpus never uses, even by a glossary equivalent
     missing_known the rarest topic word the corpus does use but no likely sentence holds (its IDF, scaled to 1):
                   the question is about something the documents name, just not here
@@ -55,7 +56,7 @@ def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate],
     if wanted:
         formed = [i for i in order if any(t.evidence.search(cands[i].text) for t in wanted)]
         best_p_form = probs[formed[0]] if formed else 0.0
-        focus_form = max((cands[i].features["focus"] for i in formed[:3]), default=0.0)
+        focus_form = max((cands[i].features["focus_near"] for i in formed[:3]), default=0.0)
     else:
         best_p_form, focus_form = best_p, focus_top
     total = sum(focus.weights.values()) or 1.0
