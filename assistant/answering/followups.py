@@ -90,6 +90,8 @@ BACK_TO = re.compile(r"\b(?:back to|going back to|return(?:ing)? to|re(?:garding
 # "anyone else criticise that?", "who else says so?", "any other views?": other voices on the last topic
 OTHERS = re.compile(r"\b(?:any ?one|any ?body|who|anything|what|where) else\b|\bany other (?:view|side|critic|group|body|"
                     r"organisation|voice|source|people)s?\b|\b(?:what|how) do (?:the )?others\b", re.I)
+# "did the govt listen to them?": a yes/no question of its own, not "and the govt?"
+OWN_YES_NO = re.compile(r"^\s*(?:did|does|do|is|are|was|were|will|would|can|could|has|have|had|should)\b", re.I)
 NOT_X = re.compile(r"\bnot (?:the )?(.{2,40}?)(?:[,.?!]|$)", re.I)
 
 
@@ -199,7 +201,7 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
                           others_than=history[a].speakers)
     if WHY.search(question) and len(own) <= 4:
         return Resolution(FollowUp.WHY, question, f"{question} {prev_q}", (), t, prev_q, prev.speakers[:1])
-    if named and len(words(question)) <= 6 and not ASKS.search(question) and len(own) <= 2:
+    if named and len(words(question)) <= 6 and not ASKS.search(question) and not OWN_YES_NO.search(question) and len(own) <= 2:
         rewritten = swap_parties(prev_q, prev.parties or prev.speakers[:1], named, speakers)
         return Resolution(FollowUp.PARTY, rewritten, rewritten, named, t)
     leaning = bool(PRONOUN.search(question)) or bool(LEAD.search(question))

@@ -129,3 +129,11 @@ def test_they_are_the_voice_the_last_question_named_first(speakers):
     h = [past(q, query=q, parties=named_speakers(q, speakers, g))]
     r = resolve("what did they say", h, speakers, g)
     assert "dhsc" in r.voices and "petitioners" not in r.voices      # the subject, not the petition it replied to
+
+
+def test_a_yes_no_question_naming_a_party_is_not_a_party_switch(speakers):
+    from assistant.glossary import load_glossary
+
+    h = [past("is there a petition to stop the white paper?", parties=("petitioners",))]
+    r = resolve("did the govt listen to them", h, speakers, load_glossary())
+    assert r.kind == FollowUp.CONTINUE and r.query.startswith("did the govt listen to them")
