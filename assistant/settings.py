@@ -43,7 +43,7 @@ class AnswerWeights:
     """Selection limits of the answering stage (the scorers themselves are fitted: answering/model.json)."""
 
     max_passages: int = 6             # passages whose sentences are candidates
-    word_budget: int = 95             # quoted words in all, runners-up filling what the answer leaves
+    word_budget: int = 105            # quoted words in all, runners-up filling what the answer leaves
     list_budget: int = 140            # words of a list's items kept with the sentence introducing it
     keep_ratio: float = 0.1           # a runner-up is kept when its probability is this share of the best's…
     keep_min: float = 0.02            # …and at least this
