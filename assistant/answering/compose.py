@@ -62,8 +62,8 @@ class AnswerContext:
 
 
 def voice_names(corpus, chunks) -> dict[tuple[str, str], frozenset[str]]:
-    """The stems of the names of a sentence's own speaker and of its document's speaker: the LGA's sentence
-    answers "what does the LGA think" without saying "LGA", and a sentence the blog quotes is still the blog's."""
+    """The stems of the names of a sentence's own speaker and of its document's speaker: a party's sentence
+    speaks for that party without naming it, and a line a document quotes still belongs to that document."""
     names = {sid: frozenset(token_set(" ".join(sp.aliases))) for sid, sp in corpus.speakers.items()}
     pairs = {(c.doc_id, c.speaker) for c in chunks}
     docs = {d.id: d for d in corpus.documents}

@@ -126,7 +126,7 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
     """Every sentence of the top passages with its features, in passage order. A passage's context for
     `focus_passage` is its document's title, its section and its text (as the index holds it). `voices`
     ((document, speaker) -> the stems of their names) credits a sentence with its speaker's and its document's
-    names: "what does the LGA think" is answered by the LGA's sentence, which need not say "LGA"."""
+    names: a question about a party's position is answered by that party's sentence, which need not name it."""
     titles = titles or {}
     voices = voices or {}
     named = set(intent.words_of)     # whose own words were asked for (naming a party as a subject is not that)

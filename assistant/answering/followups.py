@@ -5,7 +5,7 @@ r"""Conversations: each turn resolved against the earlier turns' questions *and 
     "no, Care England I mean"        the correction replaces the party (or topic) it names
     "why?" / "why not?"              the reasons around the last answer's claim
     "when was that?" (short, leaning) searched together with the last question
-    "back to the boards - who …?"    searched together with the earlier turn about the boards
+    "… back to X: …?"                searched together with the earlier turn about X
     "anyone else?" / "who else?"     the last question, answered by voices the last answer did not quote
     anything self-contained          a new topic: not merged with the old one
 
@@ -85,12 +85,12 @@ SPEAKS = re.compile(r"\b(?:they|them|he|she|it|their|his|her)\b\s+(?:\w+\s+)?(?:
 # a question of its own: a question word with its verb ("what is", "who led", "how many")
 ASKS = re.compile(r"\b(?:what|who|whom|whose|when|where|which|why|how)\b\s+(?:\w+\s+)?(?:is|are|was|were|does|do|did|will|would|can|"
                   r"could|should|has|have|had|led|said|says|say|means?|many|much)\b", re.I)
-# "back to the boards - …", "going back to the borrowing thing": the turn returns to an earlier topic, not the last
+# "… back to X: …", "going back to X, …": the turn returns to an earlier topic, not the last
 BACK_TO = re.compile(r"\b(?:back to|going back to|return(?:ing)? to|re(?:garding)? (?:the|your) earlier)\s+(?P<what>[^-–—:;,.?!]{2,60})", re.I)
 # "anyone else criticise that?", "who else says so?", "any other views?": other voices on the last topic
 OTHERS = re.compile(r"\b(?:any ?one|any ?body|who|anything|what|where) else\b|\bany other (?:view|side|critic|group|body|"
                     r"organisation|voice|source|people)s?\b|\b(?:what|how) do (?:the )?others\b", re.I)
-# "did the govt listen to them?": a yes/no question of its own, not "and the govt?"
+# "was the LGA consulted on it?": a yes/no question of its own, not "and the LGA?"
 OWN_YES_NO = re.compile(r"^\s*(?:did|does|do|is|are|was|were|will|would|can|could|has|have|had|should)\b", re.I)
 NOT_X = re.compile(r"\bnot (?:the )?(.{2,40}?)(?:[,.?!]|$)", re.I)
 

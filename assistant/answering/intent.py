@@ -48,7 +48,7 @@ def named_speakers(text: str, speakers: dict, glossary: Glossary | None = None) 
     words first: "Local Government Association" names the LGA, not also "government". With a glossary, a
     term of an entry one of whose terms *is* an alias names that voice too: "govt" is "government".
 
-    >>> named_speakers("what did the govt say", speakers, load_glossary())      # doctest: +SKIP
+    >>> named_speakers("the govt's stance, briefly", speakers, load_glossary())      # doctest: +SKIP
     ('dhsc', 'government_reported', 'white_paper', 'dhsc_white_paper')
     """
     named: set[str] = set()

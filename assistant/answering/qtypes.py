@@ -55,7 +55,7 @@ BY_NAME = {t.name: t for t in TYPES}
 def types_of(question: str) -> tuple[QuestionType, ...]:
     """Every type whose cue the question shows, in the table's order; the narrower form wins (a sum is a
     figure, a year is a date)."""
-    question = EMBEDDED.sub(" ", question)     # "who decides how much…" asks who, not how much
+    question = EMBEDDED.sub(" ", question)     # "which body sets how many…" asks which body, not how many
     found = [t for t in TYPES if t.cue.search(question)]
     for narrow, wide in (("money", "number"), ("year", "date")):
         if any(t.name == narrow for t in found):

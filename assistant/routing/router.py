@@ -58,7 +58,7 @@ def route(question: str, vocabulary: frozenset[str] = frozenset(), context: str 
     still about them."""
     q = question.strip()
     for rule in RULES:
-        if rule.pattern.search(q):
+        if rule.applies(q):
             sep = " " if rule.kind == RouteKind.OFF_TOPIC else "\n\n"
             return Route(rule.kind, f"{MESSAGES[rule.kind]}{sep}{CAPABILITY}", rule.name)
     if ABOUT.search(q):

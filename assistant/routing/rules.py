@@ -27,6 +27,10 @@ class Rule:
     pattern: re.Pattern
     examples: tuple[str, ...]
     counter_examples: tuple[str, ...]
+    unless: re.Pattern | None = None     # the rule does not apply where this matches ("no opinions, just facts")
+
+    def applies(self, question: str) -> bool:
+        return bool(self.pattern.search(question)) and not (self.unless and self.unless.search(question))
 
 
 def _rx(*alternatives: str) -> re.Pattern:
@@ -35,7 +39,8 @@ def _rx(*alternatives: str) -> re.Pattern:
 
 def load_rules(path: Path = DATA) -> tuple[Rule, ...]:
     raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    return tuple(Rule(RouteKind(r["kind"]), r["name"], _rx(*r["patterns"]), tuple(r["examples"]), tuple(r["counter_examples"]))
+    return tuple(Rule(RouteKind(r["kind"]), r["name"], _rx(*r["patterns"]), tuple(r["examples"]), tuple(r["counter_examples"]),
+                      _rx(*r["unless"]) if r.get("unless") else None)
                  for r in raw["rule"])
 
 
