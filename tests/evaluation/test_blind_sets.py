@@ -16,6 +16,7 @@ from assistant.evaluation.questions import read_eval_file
 ROOT = Path(__file__).resolve().parents[2]
 SINGLES = [json.loads(x) for x in (ROOT / "evals" / "singles.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 CONVS = [json.loads(x) for x in (ROOT / "evals" / "conversations.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+PROBE = [json.loads(x) for x in (ROOT / "evals" / "routing-probe.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 TURNS = [t for c in CONVS for t in c["turns"]]
 
 
@@ -61,8 +62,13 @@ def test_legacy_set_is_marked_legacy():
 
 
 def test_ids_are_unique():
-    ids = [q["id"] for q in SINGLES] + [c["id"] for c in CONVS]
+    ids = [q["id"] for q in SINGLES] + [c["id"] for c in CONVS] + [q["id"] for q in PROBE]
     assert len(ids) == len(set(ids))
+
+
+def test_the_routing_probe_is_all_dev():
+    assert len(PROBE) == 80 and {q["split"] for q in PROBE} == {"dev"}
+    assert sum(q["expected_behaviour"] == "refuse_or_redirect" for q in PROBE) == 45
 
 
 def test_every_document_and_every_speaker_is_covered(corpus):
@@ -78,7 +84,7 @@ def test_every_document_and_every_speaker_is_covered(corpus):
     assert speaking <= quoted, f"speakers no question quotes: {sorted(speaking - quoted)}"
 
 
-@pytest.mark.parametrize("name", ["singles.jsonl", "conversations.jsonl", "questions.jsonl"])
+@pytest.mark.parametrize("name", ["singles.jsonl", "conversations.jsonl", "questions.jsonl", "routing-probe.jsonl"])
 def test_every_row_is_evaluated_without_warnings(corpus, name):
     es = read_eval_file(ROOT / "evals" / name, corpus, ROOT.parent / "shared" / "seeds")
     assert es.skipped == [] and es.warnings == []

@@ -1,0 +1,25 @@
+"""The routing probe (evals/routing-probe.jsonl, written blind, all `dev`): every adversarial request of it is
+declined and none of its genuine questions is. The rules were tuned on it, so this guards against regressions;
+how the rules generalise is measured on the blind sets' `test` split."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from assistant.routing.router import route
+from assistant.types import RouteKind
+
+from ..conftest import ROOT
+
+PROBE = [json.loads(x) for x in (ROOT / "evals" / "routing-probe.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+@pytest.mark.parametrize("row", PROBE, ids=[r["id"] for r in PROBE])
+def test_the_probe_is_routed_as_written(fake_assistant, row):
+    kind = route(row["question"], fake_assistant.vocabulary).kind
+    if row["expected_behaviour"] == "refuse_or_redirect":
+        assert kind not in (RouteKind.RETRIEVE, RouteKind.ABOUT), row["notes"]
+    else:
+        assert kind == RouteKind.RETRIEVE
