@@ -128,7 +128,23 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
             for c in mine[:w.named_side_sentences if kind in named else 1]:
                 if prob[id(c)] >= bar:
                     add(c, Role.SIDE, force=used < w.word_budget + w.side_words)
-    return arrange(picks, kinds)
+    return arrange(form_first(intent, picks), kinds)
+
+
+def form_first(intent: Intent, picks: list[Pick]) -> list[Pick]:
+    """Answer first: when the answering sentence lacks the asked-for form (a date for "when", a figure…) and a
+    sentence of the same speaker that has it was picked too, that one answers and takes its place."""
+    i = next((k for k, p in enumerate(picks) if p.role == Role.ANSWER), None)
+    if i is None or not form_wanted(intent) or picks[i].candidate.features.get("type_hit", 0.0) > 0:
+        return picks
+    formed = [k for k, p in enumerate(picks) if k != i and p.candidate.speaker == picks[i].candidate.speaker
+              and p.candidate.features.get("type_hit", 0.0) > 0 and not p.candidate.is_item]
+    if not formed:
+        return picks
+    j = max(formed, key=lambda k: picks[k].probability)
+    out = list(picks)
+    out[i], out[j] = Pick(picks[j].candidate, Role.ANSWER, picks[j].probability), Pick(picks[i].candidate, Role.CONTEXT, picks[i].probability)
+    return out
 
 
 def arrange(picks: list[Pick], kinds: dict[str, str]) -> list[Pick]:

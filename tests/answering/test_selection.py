@@ -35,3 +35,13 @@ def test_a_named_voice_is_heard_at_the_lower_bar():
 def test_an_unnamed_voice_needs_the_side_bar():
     picks = select(intent(("think_tanks",)), CANDS, PROBS, KINDS, AnswerWeights())
     assert [p.candidate.speaker for p in picks] == ["think_tanks"]    # 0.03 and 0.04 are under side_min
+
+
+def test_the_sentence_with_the_asked_for_form_answers_first():
+    a = Candidate(0, 0, "c0", 0, 10, "A petition to scrap the boards passed 50,000 signers.", "pulse", False, {"type_hit": 0.0})
+    b = Candidate(0, 1, "c0", 11, 20, "It was handed in on 27 October.", "pulse", False, {"type_hit": 1.0})
+    when = Intent("when was the petition handed in?", ("date",), (), (), False)
+    picks = select(when, [a, b], [0.6, 0.3], {"pulse": "news"}, AnswerWeights())
+    assert [(p.candidate.text, p.role) for p in picks] == [(b.text, Role.ANSWER), (a.text, Role.CONTEXT)]
+    what = Intent("what did the petition ask?", (), (), (), False)    # no form asked for: the likelier answers
+    assert select(what, [a, b], [0.6, 0.3], {"pulse": "news"}, AnswerWeights())[0].candidate is a
