@@ -50,7 +50,7 @@ def index_build(force: bool = typer.Option(False, "--force", help="Rebuild even 
         typer.echo(f"built {report.build_id}: {report.chunks} passages, {report.sentences} sentences; "
                    f"embedded {report.embedded}, reused {report.reused} ({report.reason}) in {report.seconds:.1f}s")
     else:
-        typer.echo(f"index is fresh ({report.build_id}, {report.chunks} passages): nothing to do; use --force to rebuild")
+        typer.echo(f"index is fresh ({report.build_id}, {report.chunks} passages): no rebuild needed; use --force to rebuild anyway")
 
 
 @index_app.command("status")

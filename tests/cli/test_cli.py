@@ -44,7 +44,7 @@ def test_index_build_then_fresh_then_stale(tmp_path):
     p = hcb("index", "build", index_dir=index_dir, corpus_dir=corpus_dir)
     assert p.returncode == 0 and p.stdout.startswith("built"), p.stdout + p.stderr
     p = hcb("index", "build", index_dir=index_dir, corpus_dir=corpus_dir)
-    assert p.returncode == 0 and "fresh" in p.stdout and "nothing to do" in p.stdout
+    assert p.returncode == 0 and "fresh" in p.stdout and "no rebuild needed" in p.stdout
     edit_file(corpus_dir / "pulse-petition.md", "by Jess Hacker", "by J. Hacker")
     p = hcb("index", "status", index_dir=index_dir, corpus_dir=corpus_dir)
     assert p.returncode != 0 and "pulse-petition" in p.stdout and "hcb index build" in p.stdout

@@ -172,7 +172,7 @@ def test_empty_bm25_vocabulary_makes_status_fail(tmp_path, built):
 
 @pytest.mark.parametrize("missing", ["chunks.jsonl", "sentence_vectors.npy", "bm25"])
 def test_a_live_build_missing_a_file_is_not_fresh(tmp_path, built, missing):
-    """What the concurrent builds left behind: status said "fresh" and build said "nothing to do"."""
+    """What the concurrent builds left behind: status said "fresh" and build said "no rebuild needed"."""
     def remove(folder: Path) -> None:
         p = folder / missing
         shutil.rmtree(p) if p.is_dir() else p.unlink()
