@@ -128,7 +128,7 @@ def sqlite_problem(path: Path) -> str:
         if f.read(16) != b"SQLite format 3\x00":
             return f"{db} is not an SQLite database"
     try:
-        con = sqlite3.connect(f"{db.as_uri()}?mode=ro", uri=True)
+        con = sqlite3.connect(f"{db.resolve().as_uri()}?mode=ro", uri=True)   # as_uri needs an absolute path
         try:
             rows = con.execute("PRAGMA quick_check").fetchall()
         finally:

@@ -304,3 +304,16 @@ def test_a_read_only_index_serves(read_only_copy):
     assert {p: p.stat().st_mtime_ns for p in read_only_copy.rglob("*")} == before
     p = hcb("index", "build", "--force", index_dir=read_only_copy)
     assert_one_line_error(p, "Read-only file system", "writable")
+
+
+def test_a_relative_index_dir_is_checked_not_crashed_on(tmp_path, monkeypatch):
+    """`HCB_INDEX_DIR=index hcb index status`: SQLite's URI needs an absolute path."""
+    import sqlite3
+
+    from assistant.index.vectors import SQLITE, sqlite_problem
+
+    store = tmp_path / "store"
+    store.mkdir()
+    sqlite3.connect(store / SQLITE).execute("create table t (x)").connection.commit()
+    monkeypatch.chdir(tmp_path)
+    assert sqlite_problem(Path("store")) == ""
