@@ -19,7 +19,6 @@ from .answering.selection import Pick
 from .answering.features import Candidate
 from .corpus.manifest import Corpus, load_corpus
 from .errors import IndexCorruptError, QuestionError
-from .glossary import load_glossary
 from .index.build import LoadedIndex, open_index
 from .index.embed import Embedder, english_words, make_embedder
 from .retrieval.hybrid import HybridRetriever
@@ -65,7 +64,6 @@ class Assistant:
 
     def __init__(self, settings: Settings, corpus: Corpus, index: LoadedIndex, embedder: Embedder):
         self.settings, self.corpus, self.index, self.embedder = settings, corpus, index, embedder
-        self.docs = {d.id: d for d in corpus.documents}
         self.speaker_kinds = {s.id: s.kind for s in corpus.speakers.values()}
         r = settings.retrieval
         self.retriever = HybridRetriever(
@@ -73,8 +71,7 @@ class Assistant:
             candidates=r.candidates, rrf_k=r.rrf_k, dense_weight=r.dense_weight,
             lexical_weight=r.lexical_weight, sentence_weight=r.sentence_weight, sentence_pool=r.sentence_pool)
         self.answering = AnswerContext.of(index, corpus, self.retriever.row, settings.answer, english_words())
-        self.vocabulary = self.answering.vocabulary
-        self.glossary = load_glossary()
+        self.vocabulary, self.docs, self.glossary = self.answering.vocabulary, self.answering.docs, self.answering.glossary
         self.depth = max(r.top_k, settings.answer.max_passages)
 
     # ---- retrieval
@@ -107,13 +104,14 @@ class Assistant:
         return self._run(question, history, filters)[0]
 
     def weigh(self, question: str, history: list[HistoryItem] | None = None, filters: Filters = Filters()) -> "Weighed | None":
-        """The evidence for a question, without deciding: what `hcb eval fit` learns from (None when routed away
-        or answered from an earlier answer)."""
-        t_start = time.perf_counter()
-        q = check_question(question, self.settings.max_question_chars)
-        history = list(history or [])
-        early = self._before_retrieval(q, history, t_start)
-        return None if isinstance(early, Answer) else self._weigh(early, history, filters, {})
+        """The evidence for a question: what `hcb eval fit` learns from (None when routed away or answered from
+        an earlier answer)."""
+        return self.ask_weighed(question, history, filters)[1]
+
+    def ask_weighed(self, question: str, history: list[HistoryItem] | None = None,
+                    filters: Filters = Filters()) -> "tuple[Answer, Weighed | None]":
+        """`ask`, and the evidence it was decided on, from one run of the pipeline."""
+        return self._run(question, history, filters)
 
     def _before_retrieval(self, q: str, history: list[HistoryItem], t_start: float) -> "Answer | Resolution":
         """Route and resolve the turn: an Answer when it is settled without retrieval, else what to retrieve for."""

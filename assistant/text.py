@@ -14,6 +14,15 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+def any_of(patterns) -> re.Pattern:
+    """One case-insensitive pattern matching any of `patterns` (rules and question types are lists of them).
+
+    >>> bool(any_of([r"\\bvote\\b", r"\\bballot"]).search("How should I VOTE?"))
+    True
+    """
+    return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
+
+
 _WORD = re.compile(r"[A-Za-z0-9]+(?:[’'][A-Za-z]+)?")
 # small, explicit stop list: question words and glue; domain words stay searchable
 STOPWORDS = frozenset("""

@@ -27,14 +27,13 @@ from ..text import token_set
 from ..types import KINDS, Answer, Behaviour, Citation, Document, Hit, Note, Reason, Role, Speaker, Statement
 from .features import Candidate, Focus, candidates
 from .intent import Intent
-from .patterns import DATE_RX, FIGURE_RX, MONEY_RX, NAME_RX, YEAR_RX
+from .qtypes import ANSWER_FORMS, BY_NAME
 from .render import abstention_text, render_text
 from .scoring import Models, load_models
 from .spelling import Speller
 from .selection import Pick, select
 from .sufficiency import answerability_features, explain
 
-SPAN_FORMS = (("date", DATE_RX), ("year", YEAR_RX), ("money", MONEY_RX), ("number", FIGURE_RX), ("who", NAME_RX))
 
 
 @dataclass(frozen=True)
@@ -52,13 +51,14 @@ class AnswerContext:
     models: Models
     speller: Speller
     voices: dict[tuple[str, str], frozenset[str]]   # (document, speaker) -> the names a sentence of theirs "holds"
+    titles: dict[str, str]            # document id -> title (part of a passage's topic context)
 
     @classmethod
     def of(cls, index, corpus, row_of: dict[str, int], weights: AnswerWeights, english=frozenset()) -> "AnswerContext":
         return cls(index, row_of, index.lexical.vocabulary(), corpus.speakers,
                    {s.id: s.kind for s in corpus.speakers.values()}, {d.id: d for d in corpus.documents}, weights,
                    load_glossary(), load_models(), Speller(index.words, english),
-                   voice_names(corpus, index.chunks))
+                   voice_names(corpus, index.chunks), {d.id: d.title for d in corpus.documents})
 
 
 def voice_names(corpus, chunks) -> dict[tuple[str, str], frozenset[str]]:
@@ -87,7 +87,7 @@ def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext,
     wants the reasons around the claim, not the claim)."""
     focus = Focus.of(intent.question, ctx.speller, ctx.index.idf, context)
     cands = candidates(intent, focus, qvec, hits, ctx.index, ctx.glossary, ctx.row_of, ctx.weights.max_passages,
-                       {d: doc.title for d, doc in ctx.docs.items()}, ctx.voices)
+                       ctx.titles, ctx.voices)
     cands = [c for c in cands if c.text not in said] or cands
     probs = [ctx.models.sentence.probability(c.features) for c in cands]
     feats = answerability_features(intent, focus, cands, probs, ctx.vocabulary, ctx.glossary, ctx.speakers)
@@ -96,8 +96,8 @@ def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext,
 
 def answer_span(intent: Intent, quote: str) -> tuple[int, int] | None:
     """The phrase of the answering sentence that answers: its date, sum, figure or name, as asked."""
-    for name, rx in SPAN_FORMS:
-        if name in intent.types and (m := rx.search(quote)):
+    for name in ANSWER_FORMS:
+        if name in intent.types and (m := BY_NAME[name].evidence.search(quote)):
             return m.start(), m.end()
     return None
 

@@ -23,7 +23,7 @@ from ..glossary import Glossary
 from ..text import FILLERS, STOPWORDS, stem, token_set, tokenize, words
 from .intent import Intent
 from .patterns import LIST_MARK
-from .qtypes import BY_NAME
+from .qtypes import ANSWER_FORMS, BY_NAME
 from .spelling import Speller
 
 SENTENCE_FEATURES = ("cos", "cos_gap", "cos_rank", "cos_passage", "neighbour_cos", "prior", "fused", "focus", "focus_near", "focus_gap",
@@ -31,7 +31,7 @@ SENTENCE_FEATURES = ("cos", "cos_gap", "cos_rank", "cos_passage", "neighbour_cos
                      "party_hit", "party_other",
                      "short", "item", "colon", "first", "definition")
 CONTEXT_WEIGHT = 0.3   # an earlier turn's topic word counts this much of a word of the question itself
-FORMS = ("date", "year", "number", "money", "who", "definition", "reason")   # types whose evidence has a form
+FORMS = ANSWER_FORMS + ("definition", "reason")   # types whose evidence has a form
 
 
 @dataclass(frozen=True)
@@ -171,7 +171,7 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
                 "definition": float("definition" in intent.types and j == 0),
             }))
     if out:
-        wants_form = float(any(t in FORMS[:5] for t in intent.types))
+        wants_form = float(any(t in ANSWER_FORMS for t in intent.types))
         for name in ("cos", "focus"):    # where each sentence stands among this question's candidates
             values = sorted((x.features[name] for x in out), reverse=True)
             for x in out:

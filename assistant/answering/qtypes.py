@@ -17,6 +17,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..text import any_of
 from .patterns import DATE_RX, FIGURE_RX, MONEY_RX, NAME_RX, YEAR_RX
 
 DATA = Path(__file__).with_name("qtypes.toml")
@@ -32,24 +33,24 @@ class QuestionType:
     counter_examples: tuple[str, ...]   # questions that are not
 
 
-def load_types(path: Path = DATA) -> tuple[QuestionType, ...]:
+def load_table(path: Path = DATA) -> tuple[tuple[QuestionType, ...], re.Pattern]:
+    """The question types and the `[embedded]` pattern, from one read of the table."""
+    raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
     out = []
-    for t in tomllib.loads(Path(path).read_text(encoding="utf-8"))["type"]:
-        cue = re.compile("|".join(f"(?:{c})" for c in t["cue"]), re.I)
+    for t in raw["type"]:
+        cue = any_of(t["cue"])
         evidence = FORMS[t["evidence_form"]] if "evidence_form" in t else (
             re.compile(t["evidence"], re.I) if "evidence" in t else None)
         out.append(QuestionType(t["name"], cue, evidence, tuple(t["examples"]), tuple(t["counter_examples"])))
-    return tuple(out)
+    return tuple(out), any_of(raw["embedded"]["cue"])
 
 
-def load_embedded(path: Path = DATA) -> re.Pattern:
-    return re.compile("|".join(f"(?:{c})" for c in tomllib.loads(Path(path).read_text(encoding="utf-8"))["embedded"]["cue"]), re.I)
-
-
-TYPES = load_types()
-EMBEDDED = load_embedded()
-TYPE_NAMES = tuple(t.name for t in TYPES)
+TYPES, EMBEDDED = load_table()
 BY_NAME = {t.name: t for t in TYPES}
+# the types whose answer has a form of its own (a date, a year, a sum, a figure, a name), in the table's order…
+ANSWER_FORMS = ("date", "year", "money", "number", "who")
+# …and those of them the answerability scorer checks for (a name is too loose a form to decide on)
+FACT_FORMS = ("date", "year", "money", "number")
 
 
 def types_of(question: str) -> tuple[QuestionType, ...]:

@@ -14,6 +14,7 @@ from ..text import token_set
 from ..types import KINDS, Role
 from .intent import Intent
 from .patterns import CONTINUES
+from .qtypes import ANSWER_FORMS
 from .features import Candidate
 
 
@@ -69,7 +70,7 @@ def completion(cands: list[Candidate], best: Candidate, wants_list: bool, budget
 
 
 def form_wanted(intent: Intent) -> bool:
-    return any(t in ("date", "year", "number", "money", "who") for t in intent.types)
+    return any(t in ANSWER_FORMS for t in intent.types)
 
 
 def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: dict[str, str],

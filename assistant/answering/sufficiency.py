@@ -30,11 +30,10 @@ from ..text import FILLERS, STOPWORDS, stem, token_set, words
 from .features import Candidate, Focus
 from .intent import Intent
 from .patterns import NAME_RX
-from .qtypes import BY_NAME
+from .qtypes import BY_NAME, FACT_FORMS
 
 ANSWERABLE_FEATURES = ("best_p", "best_p_form", "focus_top", "focus_form", "oov", "missing_known", "unvoiced", "new_name",
                        "form_q", "who_q", "comparison_q", "terms", "cos")
-FORM_TYPES = ("date", "year", "number", "money")
 
 
 def unvoiced(intent: Intent, speakers: dict) -> bool:
@@ -50,7 +49,7 @@ def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate],
                            vocabulary: frozenset[str], glossary: Glossary, speakers: dict) -> dict[str, float]:
     order = sorted(range(len(cands)), key=lambda i: -probs[i])
     best_p = probs[order[0]] if order else 0.0
-    wanted = [BY_NAME[t] for t in intent.types if t in FORM_TYPES]
+    wanted = [BY_NAME[t] for t in intent.types if t in FACT_FORMS]
     top = cands[order[0]] if order else None
     focus_top = top.features["focus"] if top else 0.0
     if wanted:

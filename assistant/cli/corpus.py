@@ -10,20 +10,16 @@ import typer
 
 from .. import Settings, add_document, fetch_documents, list_documents, remove_document
 from ..errors import FetchError
-from .progress import embedding_progress
+from .progress import embedding_progress, notice
 
 corpus_app = typer.Typer(no_args_is_help=True, help="Fetch, add, remove and list the corpus documents.")
 
 NO_INDEX = typer.Option(False, "--no-index", help="Change the corpus only; run `hcb index build` later.")
 
 
-def _notice(message: str) -> None:
-    typer.echo(message, err=True)
-
-
 def _run(fn, *args, **kwargs):
     with embedding_progress() as factory:
-        return fn(Settings.from_env(), *args, progress=factory, on_wait=_notice, **kwargs)
+        return fn(Settings.from_env(), *args, progress=factory, on_wait=notice, **kwargs)
 
 
 def _print(report) -> None:

@@ -20,7 +20,7 @@ from .corpus import corpus_app
 from .eval import eval_app
 from .feedback import feedback_app
 from .chat import chat_cmd, print_answer, print_explain
-from .progress import embedding_progress
+from .progress import embedding_progress, notice
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="Cited, attributed answers about England's 2021–22 NHS reforms.")
 index_app = typer.Typer(no_args_is_help=True, help="Build or check the index.")
@@ -35,17 +35,13 @@ def _settings(**overrides) -> Settings:
     return Settings.from_env(**overrides)
 
 
-def _notice(message: str) -> None:
-    typer.echo(message, err=True)
-
-
 @index_app.command("build")
 def index_build(force: bool = typer.Option(False, "--force", help="Rebuild even if the index is fresh.")):
     """Build the index: a no-op when it is fresh and whole; unchanged text is never re-embedded; atomic swap."""
     s = _settings()
     with embedding_progress() as factory:
         report = build_index(load_corpus(s.corpus_dir), s.index_dir, make_embedder(s.embedder), chroma_url=s.chroma_url,
-                             force=force, progress=factory, lock_timeout=s.lock_timeout, on_wait=_notice)
+                             force=force, progress=factory, lock_timeout=s.lock_timeout, on_wait=notice)
     if report.changed:
         typer.echo(f"built {report.build_id}: {report.chunks} passages, {report.sentences} sentences; "
                    f"embedded {report.embedded}, reused {report.reused} ({report.reason}) in {report.seconds:.1f}s")

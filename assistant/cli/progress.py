@@ -1,4 +1,5 @@
-"""The embedding progress bar shared by `hcb index build` and `hcb corpus fetch/add/remove` (stderr)."""
+"""What `hcb index build` and `hcb corpus fetch/add/remove` show on stderr while they work: the embedding
+progress bar, and notices such as "waiting for the running build"."""
 
 from __future__ import annotations
 
@@ -6,6 +7,12 @@ from contextlib import contextmanager
 
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+import typer
+
+
+def notice(message: str) -> None:
+    """A line for the person waiting (stderr, so scripts reading stdout are not disturbed)."""
+    typer.echo(message, err=True)
 
 
 @contextmanager

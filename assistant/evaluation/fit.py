@@ -58,18 +58,18 @@ def examples(assistant, paths: list[Path]) -> tuple[list[Example], list[Example]
     questions: list[Example] = []
     for path in paths:
         es = read_eval_file(path, assistant.corpus)
-        work = [(q["id"], q, []) for q in es.singles if q.get("split") == SPLIT]
+        work = [(q["id"], q, assistant.weigh(q["question"])) for q in es.singles
+                if q.get("split") == SPLIT and q["expected_behaviour"] != "refuse_or_redirect"]
         for conv in es.conversations:
             if conv.get("split") != SPLIT:
                 continue
             history = []
-            for k, turn in enumerate(conv["turns"]):
-                work.append((f"{conv['id']}.{k}", turn, list(history)))
-                history.append(assistant.ask(turn["question"], history=list(history)))
-        for qid, row, history in work:
-            if row["expected_behaviour"] == "refuse_or_redirect":
-                continue
-            w = assistant.weigh(row["question"], history)
+            for k, turn in enumerate(conv["turns"]):   # one run answers the turn (the next one's history) and weighs it
+                ans, w = assistant.ask_weighed(turn["question"], history=list(history))
+                history.append(ans)
+                if turn["expected_behaviour"] != "refuse_or_redirect":
+                    work.append((f"{conv['id']}.{k}", turn, w))
+        for qid, row, w in work:
             if w is None:
                 continue
             if row["expected_behaviour"] == "answer" and (row["answer_facts"] or row["gold_quotes"]):
@@ -115,8 +115,7 @@ def fit(assistant, paths: list[Path], out: Path = MODEL_FILE, max_wrong: float =
         assistant.answering = ctx
     answerable = fit_linear(questions, ANSWERABLE_FEATURES, c)
     threshold, at = choose_threshold(answerable, questions, max_wrong)
-    answerable = LinearModel(answerable.features, answerable.weights, answerable.bias, threshold,
-                             answerable.means, answerable.scales)
+    answerable = replace(answerable, threshold=threshold)
     provenance = {"fitted": True, "split": SPLIT, "files": [str(p) for p in paths],
                   "sentence_examples": len(sentences), "sentence_positives": sum(e.label for e in sentences),
                   "question_examples": len(questions), "answerable_questions": sum(e.label for e in questions),

@@ -92,16 +92,25 @@ def read_floors(floors_file: Path, key: str | None = None) -> dict:
         data = json.loads(Path(floors_file).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as e:
         raise EvalFileError(f"cannot read floors from {floors_file} ({type(e).__name__}): check the path") from None
+    return _valid(data, floors_file, key)
+
+
+def _valid(data, floors_file: Path, key: str | None = None) -> dict:
     wanted = (key,) if key else ("sets", "floors")
     if not isinstance(data, dict) or not any(isinstance(data.get(k), dict) for k in wanted):
         raise EvalFileError(f"cannot read floors from {floors_file}: it needs a {' or '.join(repr(k) for k in wanted)} object")
     return data
 
 
-def check_floors(metrics: dict, floors_file: Path) -> list[str]:
-    """Every headline metric that fell below its floor, as a readable line; [] when all pass."""
+def _parsed(floors: "Path | dict", key: str) -> dict:
+    return read_floors(floors, key) if isinstance(floors, (str, Path)) else floors   # parsed: checked by the caller
+
+
+def check_floors(metrics: dict, floors: "Path | dict") -> list[str]:
+    """Every headline metric that fell below its floor (a floors file, or its parsed contents), as a readable
+    line; [] when all pass."""
     out = []
-    for name, floor in read_floors(floors_file, "floors")["floors"].items():
+    for name, floor in _parsed(floors, "floors")["floors"].items():
         v = metrics.get(name)
         if v is None or v < floor:
             out.append(f"{name} = {v} is below its floor {floor}")
@@ -110,19 +119,20 @@ def check_floors(metrics: dict, floors_file: Path) -> list[str]:
 
 def check_floors_file(summary: dict, floors_file: Path, question_file: Path) -> list[str]:
     """`hcb eval run --floors`: per-set floors ("sets") when the file has them, else flat headline floors."""
-    if "sets" in read_floors(floors_file):
-        return check_set_floors(summary, floors_file, question_file)
-    return check_floors(summary["metrics"], floors_file)
+    floors = read_floors(floors_file)            # read once, checked for the part it is used for
+    if "sets" in floors:
+        return check_set_floors(summary, _valid(floors, floors_file, "sets"), question_file)
+    return check_floors(summary["metrics"], _valid(floors, floors_file, "floors"))
 
 
-def check_set_floors(summary: dict, floors_file: Path, question_file: Path) -> list[str]:
+def check_set_floors(summary: dict, floors: "Path | dict", question_file: Path) -> list[str]:
     """Floors for one question file, on one split (`evals/floors.json` "sets"); [] when all pass.
 
     Each floor is named `part.metric` (part: singles, first_turns, follow_ups; metric: a rate) or
     `paraphrase.rate` / `conversations.rate`; "ceilings" hold the same for lower-is-better rates.
     A file with no entry passes.
     """
-    entry = read_floors(floors_file, "sets")["sets"].get(Path(question_file).name)
+    entry = _parsed(floors, "sets")["sets"].get(Path(question_file).name)
     if entry is None:
         return []
     split = summary["by_split"]["splits"].get(entry["split"])

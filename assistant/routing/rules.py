@@ -15,6 +15,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..text import any_of
 from ..types import RouteKind
 
 DATA = Path(__file__).with_name("rules.toml")
@@ -33,22 +34,18 @@ class Rule:
         return bool(self.pattern.search(question)) and not (self.unless and self.unless.search(question))
 
 
-def _rx(*alternatives: str) -> re.Pattern:
-    return re.compile("|".join(f"(?:{a})" for a in alternatives), re.I)
-
-
 def load_rules(path: Path = DATA) -> tuple[Rule, ...]:
     raw = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-    return tuple(Rule(RouteKind(r["kind"]), r["name"], _rx(*r["patterns"]), tuple(r["examples"]), tuple(r["counter_examples"]),
-                      _rx(*r["unless"]) if r.get("unless") else None)
+    return tuple(Rule(RouteKind(r["kind"]), r["name"], any_of(r["patterns"]), tuple(r["examples"]), tuple(r["counter_examples"]),
+                      any_of(r["unless"]) if r.get("unless") else None)
                  for r in raw["rule"])
 
 
 RULES = load_rules()
-ABOUT = _rx(
+ABOUT = any_of((
     r"\bwhat (?:documents|sources|texts|papers|material)\b.{0,30}\b(?:do you|you) (?:have|hold|use|know)\b",
     r"\b(?:which|what) (?:documents|sources)\b.{0,20}\b(?:are you|do you)\b", r"\blist (?:your|the) (?:documents|sources)\b",
     r"\bwhat can you do\b", r"\bwho (?:are|made) you\b", r"^\s*what are you\b", r"\bhow do you work\b",
     r"\bwhere do your answers come from\b",
-)
+))
 GREETING = re.compile(r"^\s*(?:hi|hello|hey|good (?:morning|afternoon|evening)|thanks?|thank you|cheers)\b[\s!.,]*(?:there)?[\s!.]*$", re.I)
