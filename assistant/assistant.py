@@ -199,8 +199,9 @@ class Assistant:
         return self._add_named_voices(intent, lexq, qvec, hits, filters), qvec, intent
 
     def _add_named_voices(self, intent: Intent, lexq: str, qvec, hits: list[Hit], filters: Filters) -> list[Hit]:
-        """A voice the question names (or whose words it asks for) but that retrieval missed gets its best
-        passages, so the answer can quote it — or honestly say it doesn't speak to this."""
+        """Each kind of voice the question names (or whose words it asks for) gets its two best passages,
+        added where retrieval did not already hold them, so the answer can quote it — or honestly say it
+        doesn't speak to this."""
         wanted = intent.words_of or intent.parties
         if not wanted:
             return hits
