@@ -17,7 +17,7 @@ from functools import lru_cache
 def any_of(patterns) -> re.Pattern:
     """One case-insensitive pattern matching any of `patterns` (rules and question types are lists of them).
 
-    >>> bool(any_of([r"\\bvote\\b", r"\\bballot"]).search("How should I VOTE?"))
+    >>> bool(any_of([r"\\bboards?\\b", r"\\bpartnerships?\\b"]).search("Integrated Care BOARDS"))
     True
     """
     return re.compile("|".join(f"(?:{p})" for p in patterns), re.I)
