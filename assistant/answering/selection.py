@@ -34,9 +34,19 @@ def _passage(cands: list[Candidate], c: Candidate) -> list[Candidate]:
     return sorted((x for x in cands if x.chunk_id == c.chunk_id), key=lambda x: x.position)
 
 
+def _introduction(same: list[Candidate], i: int) -> tuple[int, list[Candidate]]:
+    """(where the list holding item `i` starts, [the sentence introducing it] or [])."""
+    start = i
+    while start > 0 and same[start - 1].is_item:
+        start -= 1
+    return start, [same[start - 1]] if start > 0 and same[start - 1].text.rstrip().endswith(":") else []
+
+
 def completion(cands: list[Candidate], best: Candidate, wants_list: bool, budget: int) -> tuple[list[Candidate], list[Candidate]]:
     """(sentences before, sentences after) that complete the best one: the sentence naming a quoted speaker
-    ("He said…" needs the one before), the items of a list it introduces or belongs to, a short follow-on."""
+    ("He said…" needs the one before), the items of a list it introduces (or belongs to, when a list was asked
+    for — otherwise only the list's introduction: the other items would crowd out every other side), a short
+    follow-on."""
     same = _passage(cands, best)
     i = next(k for k, x in enumerate(same) if x.position == best.position)
     before: list[Candidate] = []
@@ -44,13 +54,10 @@ def completion(cands: list[Candidate], best: Candidate, wants_list: bool, budget
     if i > 0 and CONTINUES.match(best.text):
         before.append(same[i - 1])
     intro = best.text.rstrip().endswith(":")
-    if best.is_item or intro or (wants_list and i + 1 < len(same) and same[i + 1].is_item):
+    if (best.is_item and wants_list) or intro or (wants_list and i + 1 < len(same) and same[i + 1].is_item):
         start = i
         if best.is_item:   # back to the sentence introducing the list, then every item
-            while start > 0 and same[start - 1].is_item:
-                start -= 1
-            if start > 0 and same[start - 1].text.rstrip().endswith(":"):
-                before = [same[start - 1]]
+            start, before = _introduction(same, i)
         used = 0
         for x in same[start:]:
             if x.position == best.position:
@@ -64,6 +71,8 @@ def completion(cands: list[Candidate], best: Candidate, wants_list: bool, budget
                 break
             (before if x.position < best.position else after).append(x)
             used += n
+    elif best.is_item:   # one item answers a question that asked for no list: it comes with its introduction only
+        before = _introduction(same, i)[1]
     elif i + 1 < len(same) and CONTINUES.match(same[i + 1].text) and len(same[i + 1].text.split()) <= 40:
         after.append(same[i + 1])
     return before, after

@@ -45,3 +45,16 @@ def test_the_sentence_with_the_asked_for_form_answers_first():
     assert [(p.candidate.text, p.role) for p in picks] == [(b.text, Role.ANSWER), (a.text, Role.CONTEXT)]
     what = Intent("what did the petition ask?", (), (), (), False)    # no form asked for: the likelier answers
     assert select(what, [a, b], [0.6, 0.3], {"pulse": "news"}, AnswerWeights())[0].candidate is a
+
+
+def test_one_list_item_answers_with_its_introduction_and_a_list_question_gets_every_item():
+    def line(j: int, text: str, item: bool) -> Candidate:
+        return Candidate(0, j, "c0", 10 * j, 10 * j + 9, text, "lga", item, {})
+    passage = [line(0, "The paper proposes to:", False), line(1, "- share data across care", True),
+               line(2, "- set a capital limit for trusts", True), line(3, "- repeal the procurement rules", True)]
+    probs = [0.05, 0.01, 0.7, 0.01]
+    one = select(Intent("can trusts still borrow?", (), (), (), False), passage, probs, {"lga": "local_government"}, AnswerWeights())
+    assert [(p.candidate.position, p.role) for p in one] == [(0, Role.CONTEXT), (2, Role.ANSWER)]
+    every = select(Intent("what does the paper propose?", ("list",), (), (), False), passage, probs,
+                   {"lga": "local_government"}, AnswerWeights())
+    assert [p.candidate.position for p in every] == [0, 1, 2, 3]
