@@ -27,7 +27,7 @@ from ..text import token_set
 from ..types import KINDS, Answer, Behaviour, Citation, Document, Hit, Note, Reason, Role, Speaker, Statement
 from .features import Candidate, Focus, candidates
 from .intent import Intent
-from .qtypes import ANSWER_FORMS, BY_NAME
+from .qtypes import ANSWER_FORMS, EVIDENCE, evidence_forms
 from .render import abstention_text, render_text
 from .scoring import Models, load_models
 from .spelling import Speller
@@ -52,13 +52,15 @@ class AnswerContext:
     speller: Speller
     voices: dict[tuple[str, str], frozenset[str]]   # (document, speaker) -> the names a sentence of theirs "holds"
     titles: dict[str, str]            # document id -> title (part of a passage's topic context)
+    forms: dict[str, object]          # question type -> its evidence pattern, read against this corpus
 
     @classmethod
     def of(cls, index, corpus, row_of: dict[str, int], weights: AnswerWeights, english=frozenset()) -> "AnswerContext":
         return cls(index, row_of, index.lexical.vocabulary(), corpus.speakers,
                    {s.id: s.kind for s in corpus.speakers.values()}, {d.id: d for d in corpus.documents}, weights,
                    load_glossary(), load_models(), Speller(index.words, english),
-                   voice_names(corpus, index.chunks), {d.id: d.title for d in corpus.documents})
+                   voice_names(corpus, index.chunks), {d.id: d.title for d in corpus.documents},
+                   evidence_forms(lambda: (c.text for c in index.chunks)))
 
 
 def voice_names(corpus, chunks) -> dict[tuple[str, str], frozenset[str]]:
@@ -87,17 +89,17 @@ def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext,
     wants the reasons around the claim, not the claim)."""
     focus = Focus.of(intent.question, ctx.speller, ctx.index.idf, context)
     cands = candidates(intent, focus, qvec, hits, ctx.index, ctx.glossary, ctx.row_of, ctx.weights.max_passages,
-                       ctx.titles, ctx.voices)
+                       ctx.titles, ctx.voices, ctx.forms)
     cands = [c for c in cands if c.text not in said] or cands
     probs = [ctx.models.sentence.probability(c.features) for c in cands]
-    feats = answerability_features(intent, focus, cands, probs, ctx.vocabulary, ctx.glossary, ctx.speakers)
+    feats = answerability_features(intent, focus, cands, probs, ctx.vocabulary, ctx.glossary, ctx.speakers, ctx.forms)
     return Evidence(cands, probs, feats, ctx.models.answerable.probability(feats))
 
 
-def answer_span(intent: Intent, quote: str) -> tuple[int, int] | None:
+def answer_span(intent: Intent, quote: str, forms: dict[str, object] = EVIDENCE) -> tuple[int, int] | None:
     """The phrase of the answering sentence that answers: its date, sum, figure or name, as asked."""
     for name in ANSWER_FORMS:
-        if name in intent.types and (m := BY_NAME[name].evidence.search(quote)):
+        if name in intent.types and (m := forms[name].search(quote)):
             return m.start(), m.end()
     return None
 
@@ -120,7 +122,7 @@ def statements_answer(q: str, intent: Intent, picks: list[Pick], hits: list[Hit]
     for n, p in enumerate(picks, 1):
         chunk = by_id[p.candidate.chunk_id]
         cite = Citation(n, chunk, p.candidate.text, ctx.docs[chunk.doc_id], ctx.speakers[p.candidate.speaker])
-        span = answer_span(intent, p.candidate.text) if p.role == Role.ANSWER else None
+        span = answer_span(intent, p.candidate.text, ctx.forms) if p.role == Role.ANSWER else None
         statements.append(Statement(p.role, cite, span, p.candidate.is_item))
     sides = tuple(k for k in KINDS if any(ctx.kinds.get(s.speaker.id) == k for s in statements))
     notes: list[str] = []

@@ -23,7 +23,7 @@ from ..glossary import Glossary
 from ..text import FILLERS, STOPWORDS, stem, token_set, tokenize, words
 from .intent import Intent
 from .patterns import LIST_MARK
-from .qtypes import ANSWER_FORMS, BY_NAME
+from .qtypes import ANSWER_FORMS, EVIDENCE
 from .spelling import Speller
 
 SENTENCE_FEATURES = ("cos", "cos_gap", "cos_rank", "cos_passage", "neighbour_cos", "prior", "fused", "focus", "focus_near", "focus_gap",
@@ -85,10 +85,9 @@ class Candidate:
     features: dict[str, float]
 
 
-def has_new_form(qtype, text: str, question: str) -> bool:
-    """The text has the form this question type wants (a date, a figure, a name…), one the question does not
+def has_new_form(rx, text: str, question: str) -> bool:
+    """The text has the form `rx` a question type wants (a date, a figure, a name…), one the question does not
     already contain: a "who" question naming one MP is answered by another name."""
-    rx = qtype.evidence
     if rx is None:
         return False
     if not hasattr(rx, "finditer"):          # a form without spans (figures): any match will do
@@ -111,18 +110,20 @@ def is_label(text: str) -> bool:
     return any(w not in GLUE for w in words(text))
 
 
-def form_hits(intent: Intent, text: str) -> tuple[float, float]:
-    """(share of the wanted forms the text has, 1 when it has none of them); (0, 0) when no form is wanted."""
-    wanted = [BY_NAME[t] for t in intent.types if t in FORMS and BY_NAME[t].evidence is not None]
+def form_hits(intent: Intent, text: str, forms: dict[str, object] = EVIDENCE) -> tuple[float, float]:
+    """(share of the wanted forms the text has, 1 when it has none of them); (0, 0) when no form is wanted.
+    `forms`: each type's evidence pattern (qtypes.evidence_forms)."""
+    wanted = [forms[t] for t in intent.types if t in FORMS and forms.get(t) is not None]
     if not wanted:
         return 0.0, 0.0
-    hits = sum(has_new_form(t, text, intent.question) for t in wanted)
+    hits = sum(has_new_form(rx, text, intent.question) for rx in wanted)
     return hits / len(wanted), float(hits == 0)
 
 
 def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glossary: Glossary, row_of: dict[str, int],
                max_passages: int = 6, titles: dict[str, str] | None = None,
-               voices: dict[tuple[str, str], frozenset[str]] | None = None) -> list[Candidate]:
+               voices: dict[tuple[str, str], frozenset[str]] | None = None,
+               forms: dict[str, object] = EVIDENCE) -> list[Candidate]:
     """Every sentence of the top passages with its features, in passage order. A passage's context for
     `focus_passage` is its document's title, its section and its text (as the index holds it). `voices`
     ((document, speaker) -> the stems of their names) credits a sentence with its speaker's and its document's
@@ -146,7 +147,7 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
                 continue
             line_start = c.text.rfind("\n", 0, a) + 1
             is_item = bool(LIST_MARK.match(c.text[line_start:a + 1]))
-            type_hit, type_miss = form_hits(intent, text)
+            type_hit, type_miss = form_hits(intent, text, forms)
             toks = tokenize(text)
             neighbours = [float(sims[k]) for k in (j - 1, j + 1) if 0 <= k < len(sims)]
             out.append(Candidate(h_i, j, c.id, a, b, text, c.speaker, is_item, {

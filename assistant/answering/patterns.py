@@ -29,6 +29,51 @@ NAME_RX = re.compile(r"\b(?:Sir|Dame|Lord|Baroness|Professor|Dr|Mr|Mrs|Ms)\s+[A-
                      r"|\b[A-Z][\w’'-]*(?:\s+(?:of|and|for|the|on)?\s*[A-Z][\w’'-]*)+")
 
 
+TITLES = r"(?:Sir|Dame|Lord|Lady|Baroness|Professor|Prof|Dr|Mr|Mrs|Ms|Miss|Cllr|Councillor)"
+_TITLED = re.compile(rf"\b{TITLES}\.?\s+[A-Z][\w’'-]+(?:\s+[A-Z][\w’'-]+)*|\b[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)?\s+MP\b")
+_CAPITALISED = re.compile(r"\b[A-Z][a-z’'-]+(?:\s+[A-Z][a-z’'-]+)+")
+_WORD = re.compile(r"[A-Za-z][a-z’'-]*")
+
+
+class PersonNames:
+    """A person's name: a titled one ("Sir Simon Stevens", "Professor Martin Green", "Will Quince MP"), or two or more capitalised
+    words none of which the corpus ever writes in lower case ("Margaret Greenwood", not "Care England" or
+    "Long Term Plan"). A sentence's first word is capitalised anyway, so it does not count. `search` and `finditer`
+    like a pattern. `common` (the words the corpus writes in lower case) is read on first use.
+
+    >>> names = PersonNames(lambda: ["care is given", "a long term plan", "thanks"])
+    >>> [m.group(0) for m in names.finditer("Thanks Jayne Smith. Care England and Dr Jo Bloggs, Long Term Plan.")]
+    ['Jayne Smith', 'Dr Jo Bloggs']
+    """
+
+    def __init__(self, texts=lambda: ()):
+        self._texts = texts
+        self._common: frozenset[str] | None = None
+
+    @property
+    def common(self) -> frozenset[str]:
+        if self._common is None:
+            self._common = frozenset(w for t in self._texts() for w in _WORD.findall(t) if w.islower())
+        return self._common
+
+    def finditer(self, text: str):
+        """The names in `text`, in reading order."""
+        found = list(_TITLED.finditer(text))
+        titled = list(found)
+        for m in _CAPITALISED.finditer(text):
+            if any(m.start() < t.end() and t.start() < m.end() for t in titled):
+                continue
+            ws = m.group(0).split()
+            if m.start() == 0 or text[:m.start()].rstrip().endswith((".", "!", "?", ":", "“", '"')):
+                ws = ws[1:]           # a sentence's first word is capitalised whatever it is
+            if len(ws) >= 2 and not any(w.lower() in self.common for w in ws):
+                found.append(re.compile(re.escape(" ".join(ws))).search(text, m.start()))
+        return iter(sorted(found, key=lambda m: m.start()))
+
+    def search(self, text: str):
+        return next(self.finditer(text), None)
+
+
 class _Figure:
     """A figure that is not part of a date ("16,019", "ten-year", "50%"); `search` like a pattern."""
 

@@ -6,6 +6,8 @@ counter-examples that `tests/answering/test_qtypes.py` checks. The words are gen
 
     >>> [t.name for t in types_of("When did ministers reply, and how many signatories were there by then?")]
     ['date', 'number']
+    >>> [t.name for t in types_of("Which MP led it? Need a name")]
+    ['person']
     >>> [t.name for t in types_of("What happens when a board overspends?")]
     []
 """
@@ -18,10 +20,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..text import any_of
-from .patterns import DATE_RX, FIGURE_RX, MONEY_RX, NAME_RX, YEAR_RX
+from .patterns import DATE_RX, FIGURE_RX, MONEY_RX, NAME_RX, YEAR_RX, PersonNames
 
 DATA = Path(__file__).with_name("qtypes.toml")
-FORMS = {"DATE": DATE_RX, "FIGURE": FIGURE_RX, "MONEY": MONEY_RX, "NAME": NAME_RX, "YEAR": YEAR_RX}
+FORMS = {"DATE": DATE_RX, "FIGURE": FIGURE_RX, "MONEY": MONEY_RX, "NAME": NAME_RX, "YEAR": YEAR_RX,
+         "PERSON": PersonNames()}   # without the corpus's lower-case words: every run of capitalised words
 
 
 @dataclass(frozen=True)
@@ -48,9 +51,24 @@ def load_table(path: Path = DATA) -> tuple[tuple[QuestionType, ...], re.Pattern]
 TYPES, EMBEDDED = load_table()
 BY_NAME = {t.name: t for t in TYPES}
 # the types whose answer has a form of its own (a date, a year, a sum, a figure, a name), in the table's order…
-ANSWER_FORMS = ("date", "year", "money", "number", "who")
+ANSWER_FORMS = ("date", "year", "money", "number", "person", "who")
 # …and those of them the answerability scorer checks for (a name is too loose a form to decide on)
-FACT_FORMS = ("date", "year", "money", "number")
+FACT_FORMS = ("date", "year", "money", "number", "person")
+
+
+def evidence_forms(texts=lambda: ()) -> dict[str, object]:
+    """Each type's evidence pattern, the person form reading which words `texts` (the corpus) writes in lower case:
+    "Care England" is not a person's name in a corpus that says "social care".
+
+    >>> forms = evidence_forms(lambda: ["social care"])
+    >>> bool(forms["person"].search("Care England said")), bool(forms["person"].search("led by Jo Bloggs"))
+    (False, True)
+    """
+    person = PersonNames(texts)
+    return {t.name: person if isinstance(t.evidence, PersonNames) else t.evidence for t in TYPES}
+
+
+EVIDENCE = evidence_forms()
 
 
 def types_of(question: str) -> tuple[QuestionType, ...]:
@@ -58,7 +76,7 @@ def types_of(question: str) -> tuple[QuestionType, ...]:
     figure, a year is a date)."""
     question = EMBEDDED.sub(" ", question)     # "which body sets how many…" asks which body, not how many
     found = [t for t in TYPES if t.cue.search(question)]
-    for narrow, wide in (("money", "number"), ("year", "date")):
+    for narrow, wide in (("money", "number"), ("year", "date"), ("person", "who")):
         if any(t.name == narrow for t in found):
             found = [t for t in found if t.name != wide]
     return tuple(found)

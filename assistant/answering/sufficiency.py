@@ -30,7 +30,7 @@ from ..text import FILLERS, STOPWORDS, stem, token_set, words
 from .features import Candidate, Focus
 from .intent import Intent
 from .patterns import NAME_RX
-from .qtypes import BY_NAME, FACT_FORMS
+from .qtypes import EVIDENCE, FACT_FORMS
 
 ANSWERABLE_FEATURES = ("best_p", "best_p_form", "focus_top", "focus_form", "oov", "missing_known", "unvoiced", "new_name",
                        "form_q", "who_q", "comparison_q", "terms", "cos")
@@ -46,14 +46,15 @@ def unvoiced(intent: Intent, speakers: dict) -> bool:
 
 
 def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate], probs: list[float],
-                           vocabulary: frozenset[str], glossary: Glossary, speakers: dict) -> dict[str, float]:
+                           vocabulary: frozenset[str], glossary: Glossary, speakers: dict,
+                           forms: dict[str, object] = EVIDENCE) -> dict[str, float]:
     order = sorted(range(len(cands)), key=lambda i: -probs[i])
     best_p = probs[order[0]] if order else 0.0
-    wanted = [BY_NAME[t] for t in intent.types if t in FACT_FORMS]
+    wanted = [forms[t] for t in intent.types if t in FACT_FORMS]
     top = cands[order[0]] if order else None
     focus_top = top.features["focus"] if top else 0.0
     if wanted:
-        formed = [i for i in order if any(t.evidence.search(cands[i].text) for t in wanted)]
+        formed = [i for i in order if any(rx.search(cands[i].text) for rx in wanted)]
         best_p_form = probs[formed[0]] if formed else 0.0
         focus_form = max((cands[i].features["focus_near"] for i in formed[:3]), default=0.0)
     else:

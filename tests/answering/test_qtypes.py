@@ -34,3 +34,14 @@ def test_forms_find_what_the_type_wants():
     assert not by["number"].evidence.search("on 6 August 2021")
     assert by["money"].evidence.search("a £250m fund") and not by["money"].evidence.search("250 people")
     assert by["who"].evidence.search("The debate was led by Margaret Greenwood MP.")
+
+
+def test_a_persons_name_is_one_the_corpus_never_writes_in_lower_case():
+    from assistant.answering.qtypes import evidence_forms
+    person = evidence_forms(lambda: ["social care and the long term plan", "will they agree?"])["person"]
+    names = lambda text: [m.group(0) for m in person.finditer(text)]
+    assert names("The debate was led by Margaret Greenwood MP.") == ["Margaret Greenwood MP"]
+    assert names("Minister for Health and Secondary Care Will Quince MP replied.") == ["Will Quince MP"]
+    assert names("NHS England’s London Regional Director Sir David Sloman wrote.") == ["Sir David Sloman"]
+    assert names("Care England backs the Long Term Plan.") == []          # words the corpus writes in lower case
+    assert names("Thanks Jayne, it started ages ago.") == []              # a sentence's first word, and one name
