@@ -6,7 +6,7 @@ counter-examples that `tests/answering/test_qtypes.py` checks. The words are gen
 
     >>> [t.name for t in types_of("When did ministers reply, and how many signatories were there by then?")]
     ['date', 'number']
-    >>> [t.name for t in types_of("Which MP led it? Need a name")]
+    >>> [t.name for t in types_of("The councillor who objected: do we know her surname?")]
     ['person']
     >>> [t.name for t in types_of("What happens when a board overspends?")]
     []
