@@ -28,7 +28,7 @@ from .spelling import Speller
 
 SENTENCE_FEATURES = ("cos", "cos_gap", "cos_rank", "cos_passage", "neighbour_cos", "prior", "fused", "focus", "focus_near", "focus_gap",
                      "focus_rank", "focus_passage", "pairs", "form_q", "type_hit", "type_miss", "form_topic", "form_cos",
-                     "party_hit", "party_other",
+                     "party_hit", "party_other", "named_hit",
                      "short", "item", "colon", "first", "definition")
 CONTEXT_WEIGHT = 0.3   # an earlier turn's topic word counts this much of a word of the question itself
 FORMS = ANSWER_FORMS + ("definition", "reason")   # types whose evidence has a form
@@ -165,6 +165,7 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
                 "type_miss": type_miss,
                 "party_hit": float(bool(named) and c.speaker in named),
                 "party_other": float(bool(named) and c.speaker not in named),
+                "named_hit": float(c.speaker in intent.parties),
                 "short": float(len(text.split()) < 5),
                 "item": float(is_item),
                 "colon": float(text.rstrip().endswith(":")),
