@@ -11,8 +11,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, replace
 
+import numpy as np
+
 from .answering.compose import AnswerContext, Evidence, compose, statements_answer, weigh
-from .answering.followups import FollowUp, Past, Resolution, resolve, topic_index
+from .answering.followups import FollowUp, Past, Resolution, content_words, resolve, topic_index
 from .answering.intent import Intent, named_speakers, read_intent
 from .answering.patterns import CONTINUES, DATE_RX
 from .answering.selection import Pick
@@ -148,6 +150,7 @@ class Assistant:
 
     def _weigh(self, res: Resolution, history: list[HistoryItem], filters: Filters, timings: dict) -> "Weighed":
         hits, qvec, intent = self._retrieve(res, filters, timings)
+        qvec = qvec[-1]   # the sentences are weighed against the turn's own words when it has some
         said: frozenset[str] = frozenset()
         if res.kind == FollowUp.WHY and res.refers_to is not None:
             earlier = self.statements_of(history[res.refers_to])
@@ -178,9 +181,15 @@ class Assistant:
                 "detail": ans.detail, "answerable": ans.explain, "candidates": cands,
                 "models": self.answering.models.provenance}
 
-    def _retrieve(self, res: Resolution, filters: Filters, timings: dict) -> tuple[list[Hit], object, Intent]:
+    def _retrieve(self, res: Resolution, filters: Filters, timings: dict) -> tuple[list[Hit], np.ndarray, Intent]:
+        """(hits, [the query's vector] or [the query's, the turn's own question's], intent). A follow-up is searched
+        with the earlier topic it leans on ("and which two does it list?" + the last question), but when the turn
+        carries words of its own its sentences are weighed against those alone: the earlier question would
+        pick the earlier answer again."""
         t0 = time.perf_counter()
-        qvec = self.embedder.embed([res.query])[0]
+        own = bool(res.context) and res.query != res.question and len(content_words(res.question, self.corpus.speakers)) >= 2
+        vectors = self.embedder.embed([res.query, res.question] if own else [res.query])
+        qvec = vectors[0]
         timings["embed"] = (time.perf_counter() - t0) * 1000
         lexq = self.lexical_query(res.query)
         if res.others_than:   # "anyone else?": deeper, then only the voices the last answer did not quote
@@ -196,7 +205,7 @@ class Assistant:
             intent = replace(intent, contested=True)
         if res.voices and not intent.words_of:   # "what did they say?": the words of whoever "they" were
             intent = replace(intent, words_of=tuple(res.voices))
-        return self._add_named_voices(intent, lexq, qvec, hits, filters), qvec, intent
+        return self._add_named_voices(intent, lexq, qvec, hits, filters), vectors, intent
 
     def _add_named_voices(self, intent: Intent, lexq: str, qvec, hits: list[Hit], filters: Filters) -> list[Hit]:
         """Each kind of voice the question names (or whose words it asks for) gets its two best passages,
