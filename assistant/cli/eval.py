@@ -130,10 +130,12 @@ def run(file: Path,
 @eval_app.command("fit")
 def fit_cmd(files: Optional[list[Path]] = typer.Argument(None, help="Question files (default: the blind singles and conversations)."),
             max_wrong: float = typer.Option(0.05, help="Highest share of answerable dev questions the threshold may abstain on."),
-            c: float = typer.Option(1.0, "-C", help="Inverse regularisation strength of the logistic regressions.")):
+            c: float = typer.Option(1.0, "-C", help="Inverse regularisation strength of the sentence scorer."),
+            c_answerable: Optional[float] = typer.Option(None, "--c-answerable",
+                                                         help="…and of the answerability scorer (default: chosen by cross-validated AUC on dev).")):
     """Fit the sentence and answerability scorers on the dev split (never test); write assistant/answering/model.json."""
     paths = files or [Path("evals/singles.jsonl"), Path("evals/conversations.jsonl")]
-    prov = fit_models(open_assistant(Settings.from_env()), paths, max_wrong=max_wrong, c=c)
+    prov = fit_models(open_assistant(Settings.from_env()), paths, max_wrong=max_wrong, c=c, c_answerable=c_answerable)
     typer.echo(json.dumps(prov, indent=2))
 
 

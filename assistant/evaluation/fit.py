@@ -8,7 +8,9 @@ assistant/answering/model.json.
   answerable questions wrongly abstained stays within `max_wrong` (abstaining on as many near-misses as
   that allows).
 
-Both are scikit-learn logistic regressions over standardised, named features; the weights are data.
+Both are scikit-learn logistic regressions over standardised, named features; the weights are data. The
+answerability scorer's regularisation is chosen by 5-fold cross-validated AUC on dev (`CS`): its features
+overlap (a question without a form has the same best sentence twice), and a few hundred questions are few.
 
     report = fit(assistant, [Path("evals/singles.jsonl"), Path("evals/conversations.jsonl")])
 """
@@ -22,14 +24,16 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import StratifiedKFold, cross_val_score
 
 from ..answering.features import SENTENCE_FEATURES
-from ..answering.scoring import MODEL_FILE, LinearModel
+from ..answering.scoring import MODEL_FILE, PRIOR_ANSWERABLE, PRIOR_SENTENCE, LinearModel, Models
 from ..answering.sufficiency import ANSWERABLE_FEATURES
 from .metrics import normalise, occurs
 from .questions import read_eval_file
 
 SPLIT = "dev"
+ROUNDS = 2   # from the priors: the first round's conversations are answered by the priors, the second's by round one
 
 
 @dataclass(frozen=True)
@@ -78,11 +82,29 @@ def examples(assistant, paths: list[Path]) -> tuple[list[Example], list[Example]
     return sentences, questions
 
 
-def fit_linear(data: list[Example], names: tuple[str, ...], c: float = 1.0) -> LinearModel:
+CS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)   # regularisation strengths the answerability scorer's cross-validation tries
+
+
+def _matrix(data: list[Example], names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     x = np.array([[e.features.get(n, 0.0) for n in names] for e in data], dtype=float)
-    y = np.array([e.label for e in data])
     means, scales = x.mean(axis=0), x.std(axis=0)
     scales[scales == 0] = 1.0
+    return x, np.array([e.label for e in data]), means, scales
+
+
+def choose_c(data: list[Example], names: tuple[str, ...], cs: tuple[float, ...] = CS) -> tuple[float, float]:
+    """(the C with the best 5-fold cross-validated AUC, that AUC); folds are stratified and seeded, a tie goes
+    to the stronger regularisation."""
+    x, y, means, scales = _matrix(data, names)
+    folds = StratifiedKFold(5, shuffle=True, random_state=0)
+    aucs = [cross_val_score(LogisticRegression(C=c, max_iter=2000), (x - means) / scales, y, cv=folds,
+                            scoring="roc_auc").mean() for c in cs]
+    best = int(np.argmax(aucs))
+    return float(cs[best]), float(aucs[best])
+
+
+def fit_linear(data: list[Example], names: tuple[str, ...], c: float = 1.0) -> LinearModel:
+    x, y, means, scales = _matrix(data, names)
     lr = LogisticRegression(C=c, max_iter=2000).fit((x - means) / scales, y)
     return LinearModel(names, tuple(float(w) for w in lr.coef_[0]), float(lr.intercept_[0]), 0.5,
                        tuple(float(m) for m in means), tuple(float(s) for s in scales))
@@ -102,25 +124,34 @@ def choose_threshold(model: LinearModel, data: list[Example], max_wrong: float) 
     return best
 
 
-def fit(assistant, paths: list[Path], out: Path = MODEL_FILE, max_wrong: float = 0.05, c: float = 1.0) -> dict:
-    """Two stages: the sentence scorer first; then, with it in place (the answerability features read its
-    probabilities), the answerability scorer and its threshold."""
-    sentences, _ = examples(assistant, paths)
-    sentence = fit_linear(sentences, SENTENCE_FEATURES, c)
+def fit(assistant, paths: list[Path], out: Path = MODEL_FILE, max_wrong: float = 0.05, c: float = 1.0,
+        c_answerable: float | None = None, rounds: int = ROUNDS) -> dict:
+    """Fit from the priors, not from whatever model is in place: a conversation's later turns are asked with
+    the earlier answers as history, so the examples depend on the scorers that answered them, and refitting
+    from the last fit would drift (it swung between two models). Each round fits the sentence scorer, then,
+    with it in place (the answerability features read its probabilities), the answerability scorer and its
+    threshold; the next round collects its examples with both."""
     ctx = assistant.answering
-    assistant.answering = replace(ctx, models=replace(ctx.models, sentence=sentence))
+    models = Models(PRIOR_SENTENCE, PRIOR_ANSWERABLE, {"fitted": False})
     try:
-        _, questions = examples(assistant, paths)
+        for _ in range(rounds):
+            assistant.answering = replace(ctx, models=models)
+            sentences, _ = examples(assistant, paths)
+            sentence = fit_linear(sentences, SENTENCE_FEATURES, c)
+            assistant.answering = replace(ctx, models=replace(models, sentence=sentence))
+            _, questions = examples(assistant, paths)
+            c_used, cv_auc = (c_answerable, None) if c_answerable is not None else choose_c(questions, ANSWERABLE_FEATURES)
+            answerable = fit_linear(questions, ANSWERABLE_FEATURES, c_used)
+            threshold, at = choose_threshold(answerable, questions, max_wrong)
+            models = Models(sentence, replace(answerable, threshold=threshold), {"fitted": True})
     finally:
         assistant.answering = ctx
-    answerable = fit_linear(questions, ANSWERABLE_FEATURES, c)
-    threshold, at = choose_threshold(answerable, questions, max_wrong)
-    answerable = replace(answerable, threshold=threshold)
-    provenance = {"fitted": True, "split": SPLIT, "files": [str(p) for p in paths],
+    provenance = {"fitted": True, "split": SPLIT, "files": [str(p) for p in paths], "rounds": rounds,
                   "sentence_examples": len(sentences), "sentence_positives": sum(e.label for e in sentences),
                   "question_examples": len(questions), "answerable_questions": sum(e.label for e in questions),
                   "max_wrong_abstention": max_wrong, "at_threshold_on_dev": at, "C": c,
+                  "C_answerable": c_used, "answerable_cv_auc": None if cv_auc is None else round(cv_auc, 4),
                   "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"), "command": "hcb eval fit"}
-    Path(out).write_text(json.dumps({"sentence": sentence.to_dict(), "answerable": answerable.to_dict(),
+    Path(out).write_text(json.dumps({"sentence": models.sentence.to_dict(), "answerable": models.answerable.to_dict(),
                                      "provenance": provenance}, indent=2) + "\n", encoding="utf-8")
     return provenance

@@ -6,8 +6,10 @@ import json
 import math
 from pathlib import Path
 
+import pytest
+
 from assistant.answering.scoring import MODEL_FILE, PRIOR_ANSWERABLE, LinearModel, load_models
-from assistant.evaluation.fit import Example, choose_threshold, examples, sentence_label
+from assistant.evaluation.fit import Example, choose_c, choose_threshold, examples, sentence_label
 
 
 def test_linear_model_standardises_weighs_and_explains():
@@ -53,3 +55,31 @@ def test_fitting_reads_the_dev_split_only(fake_assistant, tmp_path):
     f.write_text("\n".join(json.dumps(r) for r in rows) + "\n", encoding="utf-8")
     sentences, questions = examples(fake_assistant, [f])
     assert {e.qid for e in sentences + questions} == {"d1"}
+
+
+def test_choose_c_picks_the_best_cross_validated_strength():
+    import random
+    rng = random.Random(0)
+    data = [Example(str(i), int(x + rng.gauss(0, 0.5) > 0), {"x": x, "noise": rng.gauss(0, 1)})
+            for i, x in enumerate(rng.uniform(-1, 1) for _ in range(120))]
+    c, auc = choose_c(data, ("x", "noise"), cs=(0.01, 1.0))
+    assert c in (0.01, 1.0) and 0.75 < auc <= 1.0
+
+
+@pytest.mark.slow
+def test_the_fit_does_not_depend_on_the_model_in_place(real_assistant, tmp_path):
+    """Conversation turns are asked with earlier answers as history, so the examples depend on the scorers that
+    answered them: the fit starts from the priors, whatever model.json holds."""
+    from dataclasses import replace
+    from assistant.answering.scoring import PRIOR_ANSWERABLE, PRIOR_SENTENCE, Models
+    from assistant.evaluation.fit import fit
+    files = [Path("evals/conversations.jsonl")]
+    fit(real_assistant, files, out=tmp_path / "a.json", rounds=1)
+    shipped = real_assistant.answering
+    real_assistant.answering = replace(shipped, models=Models(PRIOR_SENTENCE, replace(PRIOR_ANSWERABLE, threshold=0.99)))
+    try:
+        fit(real_assistant, files, out=tmp_path / "b.json", rounds=1)
+    finally:
+        real_assistant.answering = shipped
+    a, b = (json.loads((tmp_path / n).read_text()) for n in ("a.json", "b.json"))
+    assert a["sentence"] == b["sentence"] and a["answerable"] == b["answerable"]
