@@ -29,7 +29,7 @@ from .spelling import Speller
 SENTENCE_FEATURES = ("cos", "cos_gap", "cos_rank", "cos_passage", "neighbour_cos", "prior", "fused", "focus", "focus_near", "focus_gap",
                      "focus_rank", "focus_passage", "pairs", "form_q", "type_hit", "type_miss", "form_topic", "form_cos",
                      "party_hit", "party_other", "named_hit",
-                     "short", "item", "colon", "first", "definition")
+                     "short", "item", "colon", "first", "definition", "prev_focus")
 CONTEXT_WEIGHT = 0.3   # an earlier turn's topic word counts this much of a word of the question itself
 FORMS = ANSWER_FORMS + ("definition", "reason")   # types whose evidence has a form
 
@@ -173,6 +173,8 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
                 "colon": float(text.rstrip().endswith(":")),
                 "first": float(j == 0),
                 "definition": float("definition" in intent.types and j == 0),
+                # the topic named just before: "MPs debated the future of the NHS." / "It was led by…"
+                "prev_focus": focus.coverage(sets[j - 1], glossary) if j > 0 else 0.0,
             }))
     if out:
         wants_form = float(any(t in ANSWER_FORMS for t in intent.types))
