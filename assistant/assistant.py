@@ -40,12 +40,12 @@ def check_question(question, max_chars: int = 1000) -> str:
     if not isinstance(question, str):
         raise QuestionError("a question must be text: type your question in words")
     if "\x00" in question or sum(ch < " " and ch not in "\n\r\t" for ch in question) > 3:
-        raise QuestionError("that looks like binary data, not a question: type your question in words")
+        raise QuestionError("this seems to be binary data, not a question: type your question in words")
     if any("\ud800" <= ch <= "\udfff" for ch in question):   # a lone surrogate: not text any encoder accepts
         raise QuestionError("the question holds characters that are not valid text (broken UTF-8): retype it")
     q = question.strip()
     if not q:
-        raise QuestionError("the question is empty: type a question on the NHS reform documents")
+        raise QuestionError("the question is empty: type a question about the documents on the NHS reforms")
     if len(q) > max_chars:
         raise QuestionError(f"the question is {len(q):,} characters; the limit is {max_chars:,}: shorten it")
     return q

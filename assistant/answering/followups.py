@@ -86,7 +86,7 @@ SPEAKS = re.compile(r"\b(?:they|them|he|she|it|their|his|her)\b\s+(?:\w+\s+)?(?:
 ASKS = re.compile(r"\b(?:what|who|whom|whose|when|where|which|why|how)\b\s+(?:\w+\s+)?(?:is|are|was|were|does|do|did|will|would|can|"
                   r"could|should|has|have|had|led|said|says|say|means?|many|much)\b", re.I)
 # "… back to X: …", "going back to X, …": the turn returns to an earlier topic, not the last
-BACK_TO = re.compile(r"\b(?:back to|going back to|return(?:ing)? to|re(?:garding)? (?:the|your) earlier)\s+(?P<what>[^-–—:;,.?!]{2,60})", re.I)
+BACK_TO = re.compile(r"\b(?:back to|return(?:ing)? to|re(?:garding)? (?:the|your) earlier)\s+(?P<what>[^-–—:;,.?!]{2,60})", re.I)
 # "anyone else criticise that?", "who else says so?", "any other views?": other voices on the last topic
 OTHERS = re.compile(r"\b(?:any ?one|any ?body|who|anything|what|where) else\b|\bany other (?:view|side|critic|group|body|"
                     r"organisation|voice|source|people)s?\b|\b(?:what|how) do (?:the )?others\b", re.I)
@@ -163,7 +163,7 @@ def swap_parties(question: str, old: tuple[str, ...], new: tuple[str, ...], spea
 
 def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], glossary: Glossary | None = None) -> Resolution:
     """How this turn leans on the earlier ones (see the module docstring). The glossary lets its terms name
-    voices ("and the govt?")."""
+    voices ("and the LGA?")."""
     new = Resolution(FollowUp.NEW, question, question)
     if not history:
         return new

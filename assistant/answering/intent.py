@@ -2,7 +2,7 @@
 
 Pure: a question and the corpus's speakers in, an `Intent` out.
 
-    intent = read_intent("In the LGA's words, why does place matter?", corpus.speakers)
+    intent = read_intent("Why does place matter, in the view of councils?", corpus.speakers)
     intent.words_of        # ('lga',): the question wants the LGA's own words
 """
 

@@ -4,7 +4,7 @@ Each type is a record with its cue (regular expressions over the question), the 
 has (a date, a figure, a sum, a name — answering/patterns.py — or a regular expression), and examples and
 counter-examples that `tests/answering/test_qtypes.py` checks. The words are general English question words.
 
-    >>> [t.name for t in types_of("When did ministers reply, and how many signatories were there by then?")]
+    >>> [t.name for t in types_of("When was the reply given? How many signatories were there by then?")]
     ['date', 'number']
     >>> [t.name for t in types_of("The councillor who objected: do we know her surname?")]
     ['person']

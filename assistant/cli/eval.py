@@ -13,7 +13,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from .. import Settings, load_corpus, open_assistant
-from ..evaluation.fit import fit as fit_models
+from ..evaluation.fit import FIT_FILES, fit as fit_models
 from ..evaluation.formatting import fmt, fmt_ci
 from ..evaluation.questions import load_questions, skipped_rows
 from ..evaluation.report import diff_cell, write_outputs
@@ -128,13 +128,13 @@ def run(file: Path,
 
 
 @eval_app.command("fit")
-def fit_cmd(files: Optional[list[Path]] = typer.Argument(None, help="Question files (default: the blind singles and conversations)."),
+def fit_cmd(files: Optional[list[Path]] = typer.Argument(None, help="Question files (default: both rounds of blind singles and conversations)."),
             max_wrong: float = typer.Option(0.05, help="Highest share of answerable dev questions the threshold may abstain on."),
             c: float = typer.Option(1.0, "-C", help="Inverse regularisation strength of the sentence scorer."),
             c_answerable: Optional[float] = typer.Option(None, "--c-answerable",
                                                          help="…and of the answerability scorer (default: chosen by cross-validated AUC on dev).")):
     """Fit the sentence and answerability scorers on the dev split (never test); write assistant/answering/model.json."""
-    paths = files or [Path("evals/singles.jsonl"), Path("evals/conversations.jsonl")]
+    paths = files or [Path(f) for f in FIT_FILES]
     prov = fit_models(open_assistant(Settings.from_env()), paths, max_wrong=max_wrong, c=c, c_answerable=c_answerable)
     typer.echo(json.dumps(prov, indent=2))
 

@@ -87,7 +87,7 @@ class _IndexBaseline:
         return [c.text for c in self.a.index.chunks]
 
     def warm_up(self) -> None:
-        self.run("warm-up question about integrated care boards")
+        self.run("warm-up question on ICBs")
 
     def _output(self, ids_scores: list[tuple[str, float]], timings: dict) -> Output:
         ranked = []
@@ -190,7 +190,7 @@ class LangChainBaseline:
         return list(self.texts)
 
     def warm_up(self) -> None:
-        self.run("warm-up question about integrated care boards")
+        self.run("warm-up question on ICBs")
 
     def close(self) -> None:
         self.store.delete_collection()

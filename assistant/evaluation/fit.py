@@ -12,7 +12,7 @@ Both are scikit-learn logistic regressions over standardised, named features; th
 answerability scorer's regularisation is chosen by 5-fold cross-validated AUC on dev (`CS`): its features
 overlap (a question without a form has the same best sentence twice), and a few hundred questions are few.
 
-    report = fit(assistant, [Path("evals/singles.jsonl"), Path("evals/conversations.jsonl")])
+    report = fit(assistant, [Path(f) for f in FIT_FILES])
 """
 
 from __future__ import annotations
@@ -33,6 +33,8 @@ from .metrics import normalise, occurs
 from .questions import read_eval_file
 
 SPLIT = "dev"
+# the blind sets, both rounds: their dev rows are what the scorers learn from
+FIT_FILES = ("evals/singles.jsonl", "evals/conversations.jsonl", "evals/singles2.jsonl", "evals/conversations2.jsonl")
 ROUNDS = 2   # from the priors: the first round's conversations are answered by the priors, the second's by round one
 
 

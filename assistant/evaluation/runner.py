@@ -49,7 +49,7 @@ class PipelineSystem:
         return [c.text for c in self.a.index.chunks]
 
     def warm_up(self) -> None:
-        self.a.ask("warm-up question about integrated care boards")
+        self.a.ask("warm-up question on ICBs")
 
     def run(self, question: str, history: tuple = ()) -> Output:
         """One question; `history` holds the earlier turns' outputs, passed on exactly as the web chat does."""

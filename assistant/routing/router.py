@@ -41,7 +41,7 @@ MESSAGES = {
 TAG = re.compile(r"<[^>]{0,200}>")
 # Words that tie a question to the subject even where the corpus happens not to use them (general English of the domain).
 DOMAIN = frozenset(tokenize(
-    "nhs health care bill act white paper government minister ministers parliament petition mp hospital gp doctor nurse "
+    "nhs health bill care act white paper government minister ministers parliament petition mp hospital gp doctor nurse "
     "patient council reform privatisation private public social commissioning trust board partnership campaign law policy"))
 
 

@@ -18,10 +18,12 @@ SINGLES = [json.loads(x) for x in (ROOT / "evals" / "singles.jsonl").read_text(e
 CONVS = [json.loads(x) for x in (ROOT / "evals" / "conversations.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 PROBE = [json.loads(x) for x in (ROOT / "evals" / "routing-probe.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 TURNS = [t for c in CONVS for t in c["turns"]]
+SINGLES2 = [json.loads(x) for x in (ROOT / "evals" / "singles2.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+CONVS2 = [json.loads(x) for x in (ROOT / "evals" / "conversations2.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
-def _assembler():
-    spec = importlib.util.spec_from_file_location("assemble", ROOT / "evals" / "blind" / "assemble.py")
+def _assembler(name: str = "assemble.py"):
+    spec = importlib.util.spec_from_file_location(name[:-3], ROOT / "evals" / "blind" / name)
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     return mod
@@ -56,13 +58,27 @@ def test_splits_are_dev_or_test_with_at_least_30_percent_test_and_never_change()
         assert set(share) == {"dev", "test"} and share["test"] / len(rows) >= 0.30
 
 
+def test_the_second_round_has_its_own_frozen_split_and_the_same_mix():
+    split_of = _assembler("assemble_round2.py").split_of
+    assert len(SINGLES2) == 180 and len(CONVS2) == 40 and {q["set"] for q in SINGLES2 + CONVS2} == {"blind2"}
+    for q in SINGLES2:
+        assert q["split"] == split_of(q.get("group") or q["id"]), q["id"]
+    for c in CONVS2:
+        assert c["split"] == split_of(c["id"]) and 3 <= len(c["turns"]) <= 5, c["id"]
+    for rows in (SINGLES2, CONVS2):
+        share = Counter(r["split"] for r in rows)
+        assert set(share) == {"dev", "test"} and share["test"] / len(rows) >= 0.30
+    kinds = Counter(q["expected_behaviour"] for q in SINGLES2)
+    assert kinds["abstain"] / len(SINGLES2) >= 0.28 and kinds["refuse_or_redirect"] == 16
+
+
 def test_legacy_set_is_marked_legacy():
     rows = [json.loads(x) for x in (ROOT / "evals" / "questions.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     assert len(rows) == 127 and {r["split"] for r in rows} == {"legacy"}
 
 
 def test_ids_are_unique():
-    ids = [q["id"] for q in SINGLES] + [c["id"] for c in CONVS] + [q["id"] for q in PROBE]
+    ids = [q["id"] for q in SINGLES + SINGLES2 + PROBE] + [c["id"] for c in CONVS + CONVS2]
     assert len(ids) == len(set(ids))
 
 
@@ -84,7 +100,8 @@ def test_every_document_and_every_speaker_is_covered(corpus):
     assert speaking <= quoted, f"speakers no question quotes: {sorted(speaking - quoted)}"
 
 
-@pytest.mark.parametrize("name", ["singles.jsonl", "conversations.jsonl", "questions.jsonl", "routing-probe.jsonl"])
+@pytest.mark.parametrize("name", ["singles.jsonl", "conversations.jsonl", "questions.jsonl", "routing-probe.jsonl",
+                                  "singles2.jsonl", "conversations2.jsonl"])
 def test_every_row_is_evaluated_without_warnings(corpus, name):
     es = read_eval_file(ROOT / "evals" / name, corpus, ROOT.parent / "shared" / "seeds")
     assert es.skipped == [] and es.warnings == []
