@@ -45,7 +45,7 @@ def check_question(question, max_chars: int = 1000) -> str:
         raise QuestionError("the question holds characters that are not valid text (broken UTF-8): retype it")
     q = question.strip()
     if not q:
-        raise QuestionError("the question is empty: type a question about the documents on the NHS reforms")
+        raise QuestionError("the question is empty: type a question for the documents to answer")
     if len(q) > max_chars:
         raise QuestionError(f"the question is {len(q):,} characters; the limit is {max_chars:,}: shorten it")
     return q

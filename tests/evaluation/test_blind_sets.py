@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parents[2]
 SINGLES = [json.loads(x) for x in (ROOT / "evals" / "singles.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 CONVS = [json.loads(x) for x in (ROOT / "evals" / "conversations.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 PROBE = [json.loads(x) for x in (ROOT / "evals" / "routing-probe.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+PROBE2 = [json.loads(x) for x in (ROOT / "evals" / "routing-probe2.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 TURNS = [t for c in CONVS for t in c["turns"]]
 SINGLES2 = [json.loads(x) for x in (ROOT / "evals" / "singles2.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 CONVS2 = [json.loads(x) for x in (ROOT / "evals" / "conversations2.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
@@ -78,13 +79,15 @@ def test_legacy_set_is_marked_legacy():
 
 
 def test_ids_are_unique():
-    ids = [q["id"] for q in SINGLES + SINGLES2 + PROBE] + [c["id"] for c in CONVS + CONVS2]
+    ids = [q["id"] for q in SINGLES + SINGLES2 + PROBE + PROBE2] + [c["id"] for c in CONVS + CONVS2]
     assert len(ids) == len(set(ids))
 
 
-def test_the_routing_probe_is_all_dev():
+def test_the_routing_probes_are_all_dev():
     assert len(PROBE) == 80 and {q["split"] for q in PROBE} == {"dev"}
     assert sum(q["expected_behaviour"] == "refuse_or_redirect" for q in PROBE) == 45
+    assert len(PROBE2) == 70 and {q["split"] for q in PROBE2} == {"dev"}
+    assert sum(q["expected_behaviour"] == "refuse_or_redirect" for q in PROBE2) == 40
 
 
 def test_every_document_and_every_speaker_is_covered(corpus):
@@ -101,7 +104,7 @@ def test_every_document_and_every_speaker_is_covered(corpus):
 
 
 @pytest.mark.parametrize("name", ["singles.jsonl", "conversations.jsonl", "questions.jsonl", "routing-probe.jsonl",
-                                  "singles2.jsonl", "conversations2.jsonl"])
+                                  "singles2.jsonl", "conversations2.jsonl", "routing-probe2.jsonl"])
 def test_every_row_is_evaluated_without_warnings(corpus, name):
     es = read_eval_file(ROOT / "evals" / name, corpus, ROOT.parent / "shared" / "seeds")
     assert es.skipped == [] and es.warnings == []
