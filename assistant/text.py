@@ -73,5 +73,6 @@ FILLERS = frozenset(stem(w) for w in """
 when what which who whom whose how many much exactly actually please pls about journalist researcher student reporter
 ever far new thing things get got getting gets know really basically just anything something stuff bit lot lots kind sort
 way ok okay anyway also still even already yet whats wat u ur im hi hey need want wondering wonder curious quick question
+totally diff btw tho though lol hmm thanks thank cheers sorry wait alright yeah yep nah mate
 """.split())
 
