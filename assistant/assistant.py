@@ -149,8 +149,8 @@ class Assistant:
         return replace(answer, hits=tuple(weighed.hits), timings_ms=timings, retrieval_query=res.query), weighed
 
     def _weigh(self, res: Resolution, history: list[HistoryItem], filters: Filters, timings: dict) -> "Weighed":
-        hits, qvec, intent = self._retrieve(res, filters, timings)
-        qvec = qvec[-1]   # the sentences are weighed against the turn's own words when it has some
+        hits, vectors, intent = self._retrieve(res, filters, timings)
+        qvec = vectors[-1]   # the sentences are weighed against the turn's own words when it has some
         said: frozenset[str] = frozenset()
         if res.kind == FollowUp.WHY and res.refers_to is not None:
             earlier = self.statements_of(history[res.refers_to])
