@@ -53,7 +53,6 @@ class AnswerContext:
     voices: dict[tuple[str, str], frozenset[str]]   # (document, speaker) -> the names a sentence of theirs "holds"
     titles: dict[str, str]            # document id -> title (part of a passage's topic context)
     forms: dict[str, object]          # question type -> its evidence pattern, read against this corpus
-    doc_speakers: dict[str, str]      # document id -> its speaker
 
     @classmethod
     def of(cls, index, corpus, row_of: dict[str, int], weights: AnswerWeights, english=frozenset()) -> "AnswerContext":
@@ -61,7 +60,7 @@ class AnswerContext:
                    {s.id: s.kind for s in corpus.speakers.values()}, {d.id: d for d in corpus.documents}, weights,
                    load_glossary(), load_models(), Speller(index.words, english),
                    voice_names(corpus, index.chunks), {d.id: d.title for d in corpus.documents},
-                   evidence_forms(lambda: (c.text for c in index.chunks)), {d.id: d.speaker for d in corpus.documents})
+                   evidence_forms(lambda: (c.text for c in index.chunks)))
 
 
 def voice_names(corpus, chunks) -> dict[tuple[str, str], frozenset[str]]:
@@ -90,7 +89,7 @@ def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext,
     wants the reasons around the claim, not the claim)."""
     focus = Focus.of(intent.question, ctx.speller, ctx.index.idf, context)
     cands = candidates(intent, focus, qvec, hits, ctx.index, ctx.glossary, ctx.row_of, ctx.weights.max_passages,
-                       ctx.titles, ctx.voices, ctx.forms, ctx.doc_speakers)
+                       ctx.titles, ctx.voices, ctx.forms, ctx.docs)
     cands = [c for c in cands if c.text not in said] or cands
     probs = [ctx.models.sentence.probability(c.features) for c in cands]
     feats = answerability_features(intent, focus, cands, probs, ctx.vocabulary, ctx.glossary, ctx.speakers, ctx.forms)

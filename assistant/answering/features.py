@@ -123,15 +123,15 @@ def form_hits(intent: Intent, text: str, forms: dict[str, object] = EVIDENCE) ->
 def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glossary: Glossary, row_of: dict[str, int],
                max_passages: int = 6, titles: dict[str, str] | None = None,
                voices: dict[tuple[str, str], frozenset[str]] | None = None,
-               forms: dict[str, object] = EVIDENCE, doc_speakers: dict[str, str] | None = None) -> list[Candidate]:
+               forms: dict[str, object] = EVIDENCE, docs: dict | None = None) -> list[Candidate]:
     """Every sentence of the top passages with its features, in passage order. A passage's context for
     `focus_passage` is its document's title, its section and its text (as the index holds it). `voices`
     ((document, speaker) -> the stems of their names) credits a sentence with its speaker's and its document's
     names: a question about a party's position is answered by that party's sentence, which need not name it.
-    `doc_speakers` (document -> its speaker): a line a party's document quotes or records is still that party's."""
+    `docs` (id -> Document): a line a party's document quotes or records is still that party's (`named_hit`)."""
     titles = titles or {}
     voices = voices or {}
-    doc_speakers = doc_speakers or {}
+    docs = docs or {}
     named = set(intent.words_of)     # whose own words were asked for (naming a party as a subject is not that)
     top_score = max((h.score for h in hits[:max_passages]), default=1.0) or 1.0
     out: list[Candidate] = []
@@ -167,7 +167,7 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
                 "type_miss": type_miss,
                 "party_hit": float(bool(named) and c.speaker in named),
                 "party_other": float(bool(named) and c.speaker not in named),
-                "named_hit": float(c.speaker in intent.parties or doc_speakers.get(c.doc_id) in intent.parties),
+                "named_hit": float(c.speaker in intent.parties or (c.doc_id in docs and docs[c.doc_id].speaker in intent.parties)),
                 "short": float(len(text.split()) < 5),
                 "item": float(is_item),
                 "colon": float(text.rstrip().endswith(":")),

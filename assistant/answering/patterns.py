@@ -58,16 +58,19 @@ class PersonNames:
 
     def finditer(self, text: str):
         """The names in `text`, in reading order."""
-        found = list(_TITLED.finditer(text))
-        titled = list(found)
+        titled = list(_TITLED.finditer(text))
+        found = list(titled)
         for m in _CAPITALISED.finditer(text):
             if any(m.start() < t.end() and t.start() < m.end() for t in titled):
                 continue
             ws = m.group(0).split()
             if m.start() == 0 or text[:m.start()].rstrip().endswith((".", "!", "?", ":", "“", '"')):
-                ws = ws[1:]           # a sentence's first word is capitalised whatever it is
-            if len(ws) >= 2 and not any(w.lower() in self.common for w in ws):
-                found.append(re.compile(re.escape(" ".join(ws))).search(text, m.start()))
+                if len(ws) < 3:
+                    continue
+                # a sentence's first word is capitalised whatever it is: the name is the rest of the run
+                m, ws = _CAPITALISED.search(text, m.start() + m.group(0).index(ws[1], len(ws[0]))), ws[1:]
+            if not any(w.lower() in self.common for w in ws):
+                found.append(m)
         return iter(sorted(found, key=lambda m: m.start()))
 
     def search(self, text: str):
