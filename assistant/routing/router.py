@@ -39,6 +39,8 @@ MESSAGES = {
     RouteKind.GREETING: "Hello!",
 }
 TAG = re.compile(r"<[^>]{0,200}>")
+# A script or style element's contents are code a browser never shows as text, so they are no part of a question.
+CODE = re.compile(r"<(script|style)\b[^>]{0,200}>.*?(?:</\1\s*>|$)", re.IGNORECASE | re.DOTALL)
 # Words that tie a question to the subject even where the corpus happens not to use them (general English of the domain).
 DOMAIN = frozenset(tokenize(
     "nhs health bill care act white paper government minister ministers parliament petition mp hospital gp doctor nurse "
@@ -65,7 +67,7 @@ def route(question: str, vocabulary: frozenset[str] = frozenset(), context: str 
         return Route(RouteKind.ABOUT)
     if GREETING.search(q):
         return Route(RouteKind.GREETING, f"{MESSAGES[RouteKind.GREETING]} {CAPABILITY}", "greeting")
-    text = TAG.sub(" ", q)
+    text = TAG.sub(" ", CODE.sub(" ", q))
     own = set(tokenize(text))
     # markup carrying nothing the documents know is markup, whatever the conversation; a bare "why not?" is a follow-up
     toks = own if TAG.search(q) else own | set(tokenize(context))

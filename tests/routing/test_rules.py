@@ -40,8 +40,14 @@ def test_a_short_follow_up_is_about_the_conversation_not_off_topic(fake_assistan
 
 
 def test_markup_only_and_gibberish_are_redirected(fake_assistant):
-    for q in ("<b></b><i>  </i>", "qwxz blorfle snarg", "<img src=x onerror=alert(1)>"):
+    for q in ("<b></b><i>  </i>", "qwxz blorfle snarg", "<img src=x onerror=alert(1)>",
+              "<script>alert('nhs')</script>", "<STYLE>.nhs-council { color: red }</STYLE>", "<script>var bill = 1;"):
         assert route(q, fake_assistant.vocabulary).kind == RouteKind.OFF_TOPIC, q
+
+
+def test_a_question_beside_a_script_is_still_a_question(fake_assistant):
+    q = "<script>alert(1)</script> what does the white paper say about councils?"
+    assert route(q, fake_assistant.vocabulary).kind == RouteKind.RETRIEVE
 
 
 def test_the_rules_file_loads_from_elsewhere(tmp_path):
