@@ -21,6 +21,9 @@ PROBE2 = [json.loads(x) for x in (ROOT / "evals" / "routing-probe2.jsonl").read_
 TURNS = [t for c in CONVS for t in c["turns"]]
 SINGLES2 = [json.loads(x) for x in (ROOT / "evals" / "singles2.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 CONVS2 = [json.loads(x) for x in (ROOT / "evals" / "conversations2.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+SINGLES3 = [json.loads(x) for x in (ROOT / "evals" / "singles3.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+CONVS3 = [json.loads(x) for x in (ROOT / "evals" / "conversations3.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+PROBE3 = [json.loads(x) for x in (ROOT / "evals" / "routing-probe3.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
 def _assembler(name: str = "assemble.py"):
@@ -73,13 +76,29 @@ def test_the_second_round_has_its_own_frozen_split_and_the_same_mix():
     assert kinds["abstain"] / len(SINGLES2) >= 0.28 and kinds["refuse_or_redirect"] == 16
 
 
+def test_the_third_round_has_its_own_frozen_split_and_a_test_split_for_the_probe_too():
+    split_of = _assembler("assemble_round3.py").split_of
+    assert len(SINGLES3) == 200 and len(CONVS3) == 24 and len(PROBE3) == 90
+    assert {q["set"] for q in SINGLES3 + CONVS3 + PROBE3} == {"blind3"}
+    for q in SINGLES3 + PROBE3:
+        assert q["split"] == split_of(q.get("group") or q["id"]), q["id"]
+    for c in CONVS3:
+        assert c["split"] == split_of(c["id"]) and 3 <= len(c["turns"]) <= 5, c["id"]
+    for rows in (SINGLES3, CONVS3, PROBE3):
+        share = Counter(r["split"] for r in rows)
+        assert set(share) == {"dev", "test"} and share["test"] / len(rows) >= 0.25
+    kinds = Counter(q["expected_behaviour"] for q in SINGLES3)
+    assert kinds["abstain"] / len(SINGLES3) >= 0.35 and kinds["refuse_or_redirect"] == 18
+    assert sum(q["expected_behaviour"] == "refuse_or_redirect" for q in PROBE3) == 50
+
+
 def test_legacy_set_is_marked_legacy():
     rows = [json.loads(x) for x in (ROOT / "evals" / "questions.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     assert len(rows) == 127 and {r["split"] for r in rows} == {"legacy"}
 
 
 def test_ids_are_unique():
-    ids = [q["id"] for q in SINGLES + SINGLES2 + PROBE + PROBE2] + [c["id"] for c in CONVS + CONVS2]
+    ids = [q["id"] for q in SINGLES + SINGLES2 + SINGLES3 + PROBE + PROBE2 + PROBE3] + [c["id"] for c in CONVS + CONVS2 + CONVS3]
     assert len(ids) == len(set(ids))
 
 
@@ -104,7 +123,8 @@ def test_every_document_and_every_speaker_is_covered(corpus):
 
 
 @pytest.mark.parametrize("name", ["singles.jsonl", "conversations.jsonl", "questions.jsonl", "routing-probe.jsonl",
-                                  "singles2.jsonl", "conversations2.jsonl", "routing-probe2.jsonl"])
+                                  "singles2.jsonl", "conversations2.jsonl", "routing-probe2.jsonl",
+                                  "singles3.jsonl", "conversations3.jsonl", "routing-probe3.jsonl"])
 def test_every_row_is_evaluated_without_warnings(corpus, name):
     es = read_eval_file(ROOT / "evals" / name, corpus, ROOT.parent / "shared" / "seeds")
     assert es.skipped == [] and es.warnings == []
