@@ -77,7 +77,7 @@ SOURCE = re.compile(r"^\s*(?:source|sources|ref|reference|citation|link)s?\b(?:\
                     re.I)
 WHY = re.compile(r"^\s*(?:and\s+|but\s+|so\s+|ok\s+)?(?:why|how come)(?:\s+not)?\b", re.I)
 CORRECTION = re.compile(r"^\s*(?:no|nope|sorry|oops|actually|not)\b.*\b(?:i mean|i meant|meant|i was asking about|i'm asking about)\b"
-                        r"|^\s*(?:sorry|no),?\s+(?:i meant|i mean)\b|\bnot the\b.*\b(?:i meant|but)\b", re.I)
+                        r"|\bnot the\b.*\b(?:i meant|but)\b", re.I)
 # "what did they say", "what do they want", "how did he respond": a pronoun's words
 SPEAKS = re.compile(r"\b(?:they|them|he|she|it|their|his|her)\b\s+(?:\w+\s+)?(?:say|said|says|think|want|wants|argue|claim|respond|"
                     r"reply|replied|make of|reckon|propose|ask|asking|demand|worried|view)\b|\b(?:say|said|argue|claim)\b\s+(?:they|he|she|it)\b",

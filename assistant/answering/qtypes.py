@@ -61,7 +61,7 @@ def evidence_forms(texts=lambda: ()) -> dict[str, object]:
     "Care England" is not a person's name in a corpus that says "social care".
 
     >>> forms = evidence_forms(lambda: ["social care"])
-    >>> bool(forms["person"].search("Care England said")), bool(forms["person"].search("led by Jo Bloggs"))
+    >>> bool(forms["person"].search("Care England argued")), bool(forms["person"].search("led by Jo Bloggs"))
     (False, True)
     """
     person = PersonNames(texts)

@@ -35,7 +35,7 @@ def clean_text(s: str) -> str:
 
 
 def list_item(s: str) -> str:
-    """A line starting with a bullet glyph as a corpus list item (`- `)."""
+    """A line that starts with a bullet glyph as a corpus list item (`- `)."""
     return BULLET.sub("- ", s, count=1) if BULLET.match(s) else s
 
 

@@ -142,7 +142,7 @@ def html_to_markdown(data: bytes, title: str, label: str = "the page", charset: 
     words = sum(len(b.split()) for b in blocks if not b.startswith("#"))
     if words < 10:
         raise IngestError(f"{label} has no main content (only navigation, banners or footers were found): "
-                          "download the document itself, or save its text and add that")
+                          "download the document itself, or save its text and add the saved file")
     return Converted(blocks_to_markdown(title, blocks), "html", headings="html")
 
 

@@ -73,7 +73,7 @@ def pdf_to_markdown(data: bytes, title: str, label: str = "the PDF") -> Converte
                 raise IngestError(f"{label} is encrypted with AES and the 'cryptography' package is not installed: "
                                   "run: pip install cryptography") from None
             if not ok:
-                raise IngestError(f"{label} is encrypted and needs a password: save an unencrypted copy and add that")
+                raise IngestError(f"{label} is encrypted and needs a password: save an unencrypted copy and add the copy")
         pages = [_read_page(p) for p in reader.pages]
         outline = _outline(reader)
     except IngestError:

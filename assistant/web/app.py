@@ -137,7 +137,7 @@ def build_app(svc: Service, store: FeedbackStore | None = None) -> gr.Blocks:
         for i in range(1, units(ans)):
             yield render(turn, i), SKIP(), SKIP(), SKIP(), SKIP(), SKIP()
             time.sleep(STREAM_PAUSE)
-        done = (f"Answer {n}: the documents don't cover this." if ans.behaviour == "abstain" else
+        done = (f"Answer {n}: nothing in the documents answers it." if ans.behaviour == "abstain" else
                 f"Answer {n} is ready, with {len(ans.citations)} sources." if ans.citations else f"Answer {n} is ready.")
         yield render(turn), sources_panel(n, ans), status_html(done), SKIP(), turns + [turn], conv
 
