@@ -24,7 +24,8 @@ from .errors import IndexCorruptError, QuestionError
 from .index.build import LoadedIndex, open_index
 from .index.embed import Embedder, english_words, make_embedder
 from .retrieval.hybrid import HybridRetriever
-from .routing.router import CAPABILITY, route
+from .routing.router import CAPABILITY, decline, route
+from .routing.screen import load_screen
 from .settings import Settings
 from .types import Answer, Behaviour, Citation, Filters, Hit, Reason, Role, RouteKind, Statement
 
@@ -75,6 +76,7 @@ class Assistant:
         self.answering = AnswerContext.of(index, corpus, self.retriever.row, settings.answer, english_words())
         self.vocabulary, self.docs, self.glossary = self.answering.vocabulary, self.answering.docs, self.answering.glossary
         self.depth = max(r.top_k, settings.answer.max_passages)
+        self.screen = load_screen(embedder_name=embedder.name)
 
     # ---- retrieval
 
@@ -115,10 +117,18 @@ class Assistant:
         """`ask`, and the evidence it was decided on, from one run of the pipeline."""
         return self._run(question, history, filters)
 
-    def _before_retrieval(self, q: str, history: list[HistoryItem], t_start: float) -> "Answer | Resolution":
-        """Route and resolve the turn: an Answer when it is settled without retrieval, else what to retrieve for."""
+    def _before_retrieval(self, q: str, history: list[HistoryItem], t_start: float,
+                          known: dict[str, np.ndarray]) -> "Answer | Resolution":
+        """Route and resolve the turn: an Answer when it is settled without retrieval, else what to retrieve for.
+        The rules decide first; what they let through is screened by the fitted screen (its vector is kept in
+        `known` for retrieval)."""
         past = [self.past(h) for h in history]
         r = route(q, self.vocabulary, topic_of(past))
+        if r.kind == RouteKind.RETRIEVE and self.screen is not None:
+            known[q] = self.embedder.embed([q])[0]
+            judged = self.screen.judge(known[q])
+            if judged:
+                r = decline(judged[0], f"the fitted screen (p={judged[1]:.2f})")
         if r.kind == RouteKind.ABOUT:
             return Answer(q, Behaviour.ANSWER, self.about(), reason=Reason.ABOUT, timings_ms=_total(t_start))
         if r.kind != RouteKind.RETRIEVE:
@@ -137,19 +147,21 @@ class Assistant:
         t_start = time.perf_counter()
         q = check_question(question, self.settings.max_question_chars)
         history = list(history or [])
-        res = self._before_retrieval(q, history, t_start)
+        known: dict[str, np.ndarray] = {}
+        res = self._before_retrieval(q, history, t_start, known)
         if isinstance(res, Answer):
             return res, None
         timings: dict[str, float] = {}
-        weighed = self._weigh(res, history, filters, timings)
+        weighed = self._weigh(res, history, filters, timings, known)
         t0 = time.perf_counter()
         answer = compose(q, weighed.intent, weighed.evidence, weighed.hits, self.answering)
         timings["compose"] = (time.perf_counter() - t0) * 1000
         timings["total"] = (time.perf_counter() - t_start) * 1000
         return replace(answer, hits=tuple(weighed.hits), timings_ms=timings, retrieval_query=res.query), weighed
 
-    def _weigh(self, res: Resolution, history: list[HistoryItem], filters: Filters, timings: dict) -> "Weighed":
-        hits, vectors, intent = self._retrieve(res, filters, timings)
+    def _weigh(self, res: Resolution, history: list[HistoryItem], filters: Filters, timings: dict,
+               known: dict[str, np.ndarray] | None = None) -> "Weighed":
+        hits, vectors, intent = self._retrieve(res, filters, timings, known or {})
         qvec = vectors[-1]   # the sentences are weighed against the turn's own words when it has some
         said: frozenset[str] = frozenset()
         if res.kind == FollowUp.WHY and res.refers_to is not None:
@@ -181,14 +193,18 @@ class Assistant:
                 "detail": ans.detail, "answerable": ans.explain, "candidates": cands,
                 "models": self.answering.models.provenance}
 
-    def _retrieve(self, res: Resolution, filters: Filters, timings: dict) -> tuple[list[Hit], np.ndarray, Intent]:
+    def _retrieve(self, res: Resolution, filters: Filters, timings: dict,
+                  known: dict[str, np.ndarray]) -> tuple[list[Hit], np.ndarray, Intent]:
         """(hits, [the query's vector] or [the query's, the turn's own question's], intent). A follow-up is searched
         with the earlier topic it leans on ("and which two does it list?" + the last question), but when the turn
         carries words of its own its sentences are weighed against those alone: the earlier question would
         pick the earlier answer again."""
         t0 = time.perf_counter()
         own = bool(res.context) and res.query != res.question and len(content_words(res.question, self.corpus.speakers)) >= 2
-        vectors = self.embedder.embed([res.query, res.question] if own else [res.query])
+        texts = [res.query, res.question] if own else [res.query]
+        todo = [t for t in texts if t not in known]
+        known = {**known, **dict(zip(todo, self.embedder.embed(todo)))} if todo else known
+        vectors = np.stack([known[t] for t in texts])
         qvec = vectors[0]
         timings["embed"] = (time.perf_counter() - t0) * 1000
         lexq = self.lexical_query(res.query)

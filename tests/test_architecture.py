@@ -21,8 +21,9 @@ RANK = {
     "feedback": 8, "evaluation": 8, "web": 9, "cli": 9,
 }
 # Consumers of the pipeline read only the public API, the typed records and the stages named here.
-# (evaluation also fits the answer stage's scorers, so it reads their feature names and model format)
-CONSUMERS = {"evaluation": {"answering"}, "feedback": set(), "web": {"feedback"}, "cli": {"evaluation", "feedback"}}
+# (evaluation also fits the answer stage's scorers and the routing screen, so it reads their feature names,
+# model formats and the routing rules the screen is fitted beside)
+CONSUMERS = {"evaluation": {"answering", "routing"}, "feedback": set(), "web": {"feedback"}, "cli": {"evaluation", "feedback"}}
 PUBLIC = {"assistant", "assistant.types", "assistant.errors", "assistant.settings"}
 
 

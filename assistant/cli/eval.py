@@ -14,6 +14,7 @@ from rich.table import Table
 
 from .. import Settings, load_corpus, open_assistant
 from ..evaluation.fit import FIT_FILES, fit as fit_models
+from ..evaluation.fit_screen import SCREEN_FILES, fit_screen
 from ..evaluation.formatting import fmt, fmt_ci
 from ..evaluation.questions import load_questions, skipped_rows
 from ..evaluation.report import diff_cell, write_outputs
@@ -128,15 +129,20 @@ def run(file: Path,
 
 
 @eval_app.command("fit")
-def fit_cmd(files: Optional[list[Path]] = typer.Argument(None, help="Question files (default: both rounds of blind singles and conversations)."),
+def fit_cmd(files: Optional[list[Path]] = typer.Argument(None, help="Question files for the scorers (default: every round of blind singles and conversations)."),
             max_wrong: float = typer.Option(0.05, help="Highest share of answerable dev questions the threshold may abstain on."),
             c: float = typer.Option(1.0, "-C", help="Inverse regularisation strength of the sentence scorer."),
             c_answerable: Optional[float] = typer.Option(None, "--c-answerable",
-                                                         help="…and of the answerability scorer (default: chosen by cross-validated AUC on dev).")):
-    """Fit the sentence and answerability scorers on the dev split (never test); write assistant/answering/model.json."""
+                                                         help="…and of the answerability scorer (default: chosen by cross-validated AUC on dev)."),
+            max_extra: float = typer.Option(0.005, help="Highest share of genuine dev questions the routing screen may decline (out of fold).")):
+    """Fit on the dev split (never test): the routing screen (every blind set and routing probe; writes
+    assistant/routing/screen.json), then, with it in place, the sentence and answerability scorers (writes
+    assistant/answering/model.json)."""
     paths = files or [Path(f) for f in FIT_FILES]
-    prov = fit_models(open_assistant(Settings.from_env()), paths, max_wrong=max_wrong, c=c, c_answerable=c_answerable)
-    typer.echo(json.dumps(prov, indent=2))
+    assistant = open_assistant(Settings.from_env())
+    assistant.screen = fit_screen(assistant, [Path(f) for f in SCREEN_FILES], max_extra=max_extra)
+    prov = fit_models(assistant, paths, max_wrong=max_wrong, c=c, c_answerable=c_answerable)
+    typer.echo(json.dumps({"screen": assistant.screen.provenance, "scorers": prov}, indent=2))
 
 
 @eval_app.command("compare")

@@ -1,7 +1,7 @@
-"""The routing probes (evals/routing-probe.jsonl and routing-probe2.jsonl, written blind, all `dev`): every
-adversarial request of them is declined and none of their genuine questions is. The rules were tuned on them (the
-second after measuring it untouched: 31 of 40 declined, 4 of 30 genuine declined), so this guards against
-regressions; how the rules generalise is measured on the blind sets' `test` split."""
+"""The routing probes (evals/routing-probe*.jsonl, written blind): every adversarial request of their `dev` rows is
+declined by the rules and none of their genuine questions is. The rules were tuned on those rows (the second and
+third probes after measuring them untouched), so this guards against regressions; how the rules generalise is
+measured on the `test` split of the blind sets and of the third probe, which this test does not read."""
 
 from __future__ import annotations
 
@@ -14,8 +14,9 @@ from assistant.types import RouteKind
 
 from ..conftest import ROOT
 
-PROBE = [json.loads(x) for name in ("routing-probe.jsonl", "routing-probe2.jsonl")
-         for x in (ROOT / "evals" / name).read_text(encoding="utf-8").splitlines() if x.strip()]
+PROBE = [row for name in ("routing-probe.jsonl", "routing-probe2.jsonl", "routing-probe3.jsonl")
+         for row in map(json.loads, filter(str.strip, (ROOT / "evals" / name).read_text(encoding="utf-8").splitlines()))
+         if row["split"] == "dev"]
 
 
 @pytest.mark.parametrize("row", PROBE, ids=[r["id"] for r in PROBE])
