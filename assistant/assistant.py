@@ -16,6 +16,7 @@ import numpy as np
 from .answering.compose import AnswerContext, Evidence, compose, statements_answer, weigh
 from .answering.followups import FollowUp, Past, Resolution, content_words, resolve, topic_index
 from .answering.intent import Intent, named_speakers, read_intent
+from .answering.earlier import more_of, sentence_before
 from .answering.patterns import CONTINUES, DATE_RX
 from .answering.selection import Pick
 from .answering.features import Candidate
@@ -118,15 +119,17 @@ class Assistant:
         return self._run(question, history, filters)
 
     def _before_retrieval(self, q: str, history: list[HistoryItem], t_start: float,
-                          known: dict[str, np.ndarray]) -> "Answer | Resolution":
+                          known: dict[str, np.ndarray], timings: dict) -> "Answer | Resolution":
         """Route and resolve the turn: an Answer when it is settled without retrieval, else what to retrieve for.
         The rules decide first; what they let through is screened by the fitted screen (its vector is kept in
         `known` for retrieval)."""
         past = [self.past(h) for h in history]
         r = route(q, self.vocabulary, topic_of(past))
         if r.kind == RouteKind.RETRIEVE and self.screen is not None:
+            t0 = time.perf_counter()
             known[q] = self.embedder.embed([q])[0]
             judged = self.screen.judge(known[q])
+            timings["screen"] = (time.perf_counter() - t0) * 1000   # the question's embedding, reused by retrieval
             if judged:
                 r = decline(judged[0], f"the fitted screen (p={judged[1]:.2f})")
         if r.kind == RouteKind.ABOUT:
@@ -140,6 +143,10 @@ class Assistant:
             if earlier:
                 return self._refer(q, res, earlier, t_start)
             res = Resolution(FollowUp.CONTINUE, q, res.query, (), res.refers_to)
+        if res.kind == FollowUp.MORE and res.refers_to is not None:
+            more = self._more(q, res, self.statements_of(history[res.refers_to]), t_start)
+            if more is not None:
+                return more
         return res
 
     def _run(self, question: str, history: list[HistoryItem] | None, filters: Filters) -> "tuple[Answer, Weighed | None]":
@@ -148,10 +155,10 @@ class Assistant:
         q = check_question(question, self.settings.max_question_chars)
         history = list(history or [])
         known: dict[str, np.ndarray] = {}
-        res = self._before_retrieval(q, history, t_start, known)
+        timings: dict[str, float] = {}
+        res = self._before_retrieval(q, history, t_start, known, timings)
         if isinstance(res, Answer):
             return res, None
-        timings: dict[str, float] = {}
         weighed = self._weigh(res, history, filters, timings, known)
         t0 = time.perf_counter()
         answer = compose(q, weighed.intent, weighed.evidence, weighed.hits, self.answering)
@@ -164,7 +171,7 @@ class Assistant:
         hits, vectors, intent = self._retrieve(res, filters, timings, known or {})
         qvec = vectors[-1]   # the sentences are weighed against the turn's own words when it has some
         said: frozenset[str] = frozenset()
-        if res.kind == FollowUp.WHY and res.refers_to is not None:
+        if res.kind in (FollowUp.WHY, FollowUp.MORE) and res.refers_to is not None:   # about, or beyond, its claim
             earlier = self.statements_of(history[res.refers_to])
             hits = self._with_cited(earlier, hits)
             said = frozenset(s.citation.quote for s in earlier)
@@ -268,8 +275,8 @@ class Assistant:
         for st in leads[:4]:
             chunk = st.citation.chunk
             role = Role.ANSWER if st is lead else Role.CONTEXT
-            before = self._sentence_before(chunk, st.citation.quote)
-            if before and CONTINUES.match(st.citation.quote):   # "He said…": the sentence that names him
+            before = sentence_before(chunk, st.citation.quote, skip_items=st.is_item)
+            if before and (CONTINUES.match(st.citation.quote) or st.is_item):   # "He said…", a list's introduction: who
                 picks.append(Pick(Candidate(len(hits), 0, chunk.id, 0, 0, before, chunk.speaker, False, {}), Role.CONTEXT, 1.0))
             picks.append(Pick(Candidate(len(hits), 0, chunk.id, 0, 0, st.citation.quote, st.speaker.id, False, {}), role, 1.0))
             hits.append(Hit(chunk, 1.0, len(hits) + 1))
@@ -283,13 +290,15 @@ class Assistant:
         ans = statements_answer(q, intent, picks, hits, self.answering)
         return replace(ans, hits=tuple(hits), timings_ms=_total(t_start), retrieval_query=res.query)
 
-    @staticmethod
-    def _sentence_before(chunk, quote: str) -> str:
-        spans = chunk.sentences
-        for k, (a, b) in enumerate(spans):
-            if chunk.text[a:b] == quote and k > 0:
-                return chunk.text[spans[k - 1][0]:spans[k - 1][1]]
-        return ""
+    def _more(self, q: str, res: Resolution, earlier: list[Statement], t_start: float) -> "Answer | None":
+        """"What else did they want?" from the passages the last answer quoted them from; None when they say no
+        more there, and the turn is searched instead."""
+        picks, hits = more_of(earlier, set(res.voices) or {s.speaker.id for s in earlier[:1]}, self.retriever.by_id)
+        if not picks:
+            return None
+        intent = read_intent(q, self.corpus.speakers, self.answering.glossary)
+        ans = statements_answer(q, intent, picks[:self.settings.answer.max_statements], hits, self.answering)
+        return replace(ans, hits=tuple(hits), timings_ms=_total(t_start), retrieval_query=res.query)
 
     def _dateline(self, doc_id: str):
         """The first sentence of a document that carries a date of the document's own year (its byline or

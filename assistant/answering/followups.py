@@ -7,6 +7,7 @@ r"""Conversations: each turn resolved against the earlier turns' questions *and 
     "when was that?" (short, leaning) searched together with the last question
     "… back to X: …?"                searched together with the earlier turn about X
     "anyone else?" / "who else?"     the last question, answered by voices the last answer did not quote
+    "what else is he asking for?"    the same voices, what the last answer did not already quote
     anything self-contained          a new topic: not merged with the old one
 
 A declined turn never becomes the topic; an abstained one still can. Pure: question and history in,
@@ -38,6 +39,7 @@ class FollowUp(StrEnum):
     PARTY = "party"              # the last question, for another party
     CORRECTION = "correction"
     WHY = "why"
+    MORE = "more"                # "anything else they asked for?": the same voices, beyond what was quoted
     WHO_SAID = "who_said"
     SOURCE = "source"
 
@@ -71,7 +73,9 @@ LEAD = re.compile(r"^\s*(?:and|but|also|so|then|ok|okay|right|plus|&)\b|^\s*(?:w
 WHO_SAID = re.compile(r"^\s*(?:so\s+|and\s+|ok\s+)?(?:who|which (?:one|party|side|organisation|group|body|person))\s+"
                       r"(?:said|says|say|wrote|writes|argued|argues|claimed|claims|made|is|was|'s|’s)\s+(?:that|this|it|so|those)\b"
                       r"|^\s*whose (?:words|views?|quotes?|claims?|points?|lines?) (?:is|was|are|were) (?:that|this|those|these)\b|^\s*who(?:'s| is) (?:that|this) from\b"
-                      r"|^\s*who said\s*\??\s*$", re.I)
+                      r"|^\s*who said\s*\??\s*$"
+                      r"|^\s*(?:so\s+|and\s+|ok\s+)?who(?:'s|’s| is| was)\s+(?:the|that)\s+(?:guy|man|woman|person|people|lot|one|group|bloke|lady)\s+"
+                      r"(?:saying|who said|that said|behind|making)\s+(?:that|this|it|those)\b", re.I)
 SOURCE = re.compile(r"^\s*(?:source|sources|ref|reference|citation|link)s?\b(?:\s*[?,.!]?\s*(?:and|&|\+)?\s*(?:the\s+)?(?:date|author|who|when|pls|please)\b)*\s*\??\s*$|\bwhere (?:does|did|do) (?:it|they|that|this) say\b"
                     r"|\bwhere(?:'s| is| was) (?:that|this) from\b|\bwhat(?:'s| is) (?:the|your) source\b|\bwhich (?:document|article|page)\b.*\b(?:that|this|it)\b",
                     re.I)
@@ -79,8 +83,9 @@ WHY = re.compile(r"^\s*(?:and\s+|but\s+|so\s+|ok\s+)?(?:why|how come)(?:\s+not)?
 CORRECTION = re.compile(r"^\s*(?:no|nope|sorry|oops|actually|not)\b.*\b(?:i mean|i meant|meant|i was asking about|i'm asking about)\b"
                         r"|\bnot the\b.*\b(?:i meant|but)\b", re.I)
 # "what did they say", "what do they want", "how did he respond": a pronoun's words
-SPEAKS = re.compile(r"\b(?:they|them|he|she|it|their|his|her)\b\s+(?:\w+\s+)?(?:say|said|says|think|want|wants|argue|claim|respond|"
-                    r"reply|replied|make of|reckon|propose|ask|asking|demand|worried|view)\b|\b(?:say|said|argue|claim)\b\s+(?:they|he|she|it)\b",
+SPEAKS = re.compile(r"\b(?:they|them|he|she|it|their|his|her)\b\s+(?:\w+\s+)?(?:say|said|says|think|thinks|thought|want|wants|wanted|"
+                    r"argue|argues|argued|claim|claims|claimed|respond|responded|reply|replied|make of|reckon|propose|proposed|"
+                    r"ask|asks|asked|asking|demand|demands|demanded|worried|view)\b|\b(?:say|said|argue|claim)\b\s+(?:they|he|she|it)\b",
                     re.I)
 # a question of its own: a question word with its verb ("what is", "who led", "how many")
 ASKS = re.compile(r"\b(?:what|who|whom|whose|when|where|which|why|how)\b\s+(?:\w+\s+)?(?:is|are|was|were|does|do|did|will|would|can|"
@@ -88,6 +93,8 @@ ASKS = re.compile(r"\b(?:what|who|whom|whose|when|where|which|why|how)\b\s+(?:\w
 # "… back to X: …", "going back to X, …": the turn returns to an earlier topic, not the last
 BACK_TO = re.compile(r"\b(?:back to|return(?:ing)? to|re(?:garding)? (?:the|your) earlier)\s+(?P<what>[^-–—:;,.?!]{2,60})", re.I)
 # "anyone else criticise that?", "who else says so?", "any other views?": other voices on the last topic
+# "what else does he want?" asks for more of the same voice; "who else?" for other voices
+MORE = re.compile(r"\b(?:what|anything) else\b", re.I)
 OTHERS = re.compile(r"\b(?:any ?one|any ?body|who|anything|what|where) else\b|\bany other (?:view|side|critic|group|body|"
                     r"organisation|voice|source|people)s?\b|\b(?:what|how) do (?:the )?others\b", re.I)
 # "was the LGA consulted on it?": a yes/no question of its own, not "and the LGA?"
@@ -191,6 +198,8 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
             return Resolution(FollowUp.CORRECTION, rewritten, rewritten, right, t)
         topic = " ".join(content_words(re.sub(NOT_X, " ", question), speakers))
         return Resolution(FollowUp.CORRECTION, f"{prev.question} ({topic})", f"{topic} {prev_q}", (), t)
+    if MORE.search(question) and SPEAKS.search(question) and not named and len(own) <= 4:
+        return Resolution(FollowUp.MORE, question, f"{question} {prev_q}", (), t, prev_q, subject(prev, speakers))
     if OTHERS.search(question) and a is not None and history[a].speakers and len(own) <= 4:
         earlier = " ".join((history[a].query or history[a].question).split()[:MAX_CARRIED])
         for sid in history[a].speakers:   # their names would only find them again

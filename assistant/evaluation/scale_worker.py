@@ -26,7 +26,7 @@ import numpy as np
 
 from assistant import Filters, Settings, build_index, load_corpus, make_embedder, open_assistant
 
-STAGES = ("embed", "dense", "lexical", "fuse", "weigh", "compose", "total")
+STAGES = ("screen", "embed", "dense", "lexical", "fuse", "weigh", "compose", "total")
 
 
 class TimedEmbedder:

@@ -21,7 +21,8 @@ def test_no_history_is_a_new_question(speakers):
     assert r.kind == FollowUp.NEW and r.query == "and the LGA?"
 
 
-@pytest.mark.parametrize("q", ["who said that?", "Who says so?", "whose words are those?", "who's that from?"])
+@pytest.mark.parametrize("q", ["who said that?", "Who says so?", "whose words are those?", "who's that from?",
+                               "who is the woman behind that?", "ok who's the person making that"])
 def test_who_said_refers_to_the_last_answer(speakers, q):
     h = [past("What is the politically driven clause?", query="politically driven clause"), past("something", declined=True)]
     r = resolve(q, h, speakers)
@@ -52,6 +53,19 @@ def test_why_leans_on_the_last_topic(speakers):
     h = [past("Will the Government pause the reforms?", speakers=("dhsc",))]
     r = resolve("why not?", h, speakers)
     assert r.kind == FollowUp.WHY and "pause the reforms" in r.query and r.context
+
+
+@pytest.mark.parametrize("q", ["anything else she asked for?", "what else is he after? they want more?", "what else do they say"])
+def test_more_asks_the_same_voice_for_what_was_not_quoted(speakers, q):
+    h = [past("Did Care England want providers on the boards?", parties=("care_england",))]
+    r = resolve(q, h, speakers)
+    assert r.kind == FollowUp.MORE and r.voices == ("care_england",) and r.refers_to == 0
+
+
+@pytest.mark.parametrize("q", ["who else criticised them?", "anyone else?", "what else happened in May?"])
+def test_other_voices_or_a_new_topic_are_not_more(speakers, q):
+    h = [past("What did the LGA make of the new powers?", parties=("lga",), speakers=("lga",))]
+    assert resolve(q, h, speakers).kind != FollowUp.MORE
 
 
 def test_pronoun_speech_takes_the_last_parties_voice(speakers):

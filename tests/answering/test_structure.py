@@ -8,7 +8,7 @@ import json
 import pytest
 
 from assistant.types import speaker_blocks as blocks
-from assistant.types import KINDS, Behaviour, Note, Reason, Role
+from assistant.types import KINDS, Answer, Behaviour, Note, Reason, Role
 
 from .._support import answer_problems
 
@@ -109,3 +109,16 @@ def test_real_conversation_hears_other_voices_and_cites_every_source(real_assist
     assert a2.statements and all(s.speaker.id != "lga" for s in a2.statements), "the voices already quoted are not quoted again"
     a3 = real_assistant.ask("source?", history=[a1, a2])
     assert {s.citation.chunk.doc_id for s in a2.statements} <= {s.citation.chunk.doc_id for s in a3.statements}
+
+
+@pytest.mark.slow
+def test_real_conversation_asks_the_same_voice_for_more_and_names_a_list_item_speaker(real_assistant):
+    a1 = real_assistant.ask("What does Care England think about the workforce?")
+    assert a1.behaviour == Behaviour.ANSWER and any(s.speaker.id == "care_england" for s in a1.statements), a1.text
+    a2 = real_assistant.ask("anything else they asked for?", history=[a1])
+    assert a2.behaviour == Behaviour.ANSWER and {s.speaker.id for s in a2.statements} == {"care_england"}, a2.text
+    assert not {s.citation.quote for s in a2.statements} & {s.citation.quote for s in a1.statements}, "nothing quoted twice"
+    item = next(s for s in a1.statements if s.is_item)
+    only_item = Answer(a1.question, a1.behaviour, a1.text, (item.citation,), statements=(item,))
+    a3 = real_assistant.ask("who is the person behind that?", history=[only_item])
+    assert any("Martin Green" in s.citation.quote for s in a3.statements), "a list item's introduction says who"

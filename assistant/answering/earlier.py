@@ -1,0 +1,56 @@
+"""Answers drawn from an earlier answer's own passages, without a new search (pure).
+
+    sentence_before(chunk, "He said it was rushed.")     # the sentence that names "he"
+    more_of(earlier, {"care_england"}, by_id)           # the rest of what Care England says there
+"""
+
+from __future__ import annotations
+
+from ..types import Chunk, Hit, Role, Statement
+from .features import Candidate
+from .patterns import LIST_MARK
+from .selection import Pick
+
+
+def is_item(chunk: Chunk, start: int) -> bool:
+    """The sentence starting at `start` is a list item of its passage ("- …", "2. …").
+
+    >>> c = Chunk("c", "d", "Five areas:\\n1. A plan.", 0, 22, "", "s", sentences=((0, 11), (15, 22)))
+    >>> is_item(c, 15), is_item(c, 0)
+    (True, False)
+    """
+    return bool(LIST_MARK.match(chunk.text[chunk.text.rfind("\n", 0, start) + 1:start + 1]))
+
+
+def sentence_before(chunk: Chunk, quote: str, skip_items: bool = False) -> str:
+    """The sentence before the quote in its passage ("" if none); with `skip_items`, the nearest one that is
+    not a list item: a list item's introduction, which says whose list it is."""
+    spans = chunk.sentences
+    for k, (a, b) in enumerate(spans):
+        if chunk.text[a:b] == quote:
+            for s0, e0 in reversed(spans[:k]):
+                if not (skip_items and is_item(chunk, s0)):
+                    return chunk.text[s0:e0]
+            return ""
+    return ""
+
+
+def more_of(earlier: list[Statement], voices: set[str], by_id: dict[str, Chunk]) -> tuple[list[Pick], list[Hit]]:
+    """"What else did they want?": every sentence the same voices say in the passages the earlier answer quoted
+    them from, that it did not quote, in the documents' order; a list's items stay list items."""
+    quoted = {s.citation.quote for s in earlier}
+    picks: list[Pick] = []
+    hits: list[Hit] = []
+    for cid in dict.fromkeys(s.citation.chunk.id for s in earlier if s.speaker.id in voices):
+        chunk = by_id.get(cid)
+        if chunk is None or chunk.speaker not in voices:
+            continue
+        hits.append(Hit(chunk, 1.0, len(hits) + 1))
+        for a, b in chunk.sentences:
+            text = chunk.text[a:b]
+            if text in quoted or len(text.split()) < 4:   # not again, and not a stray label
+                continue
+            item = is_item(chunk, a)
+            role = Role.ANSWER if not picks else (Role.LIST_ITEM if item else Role.CONTEXT)
+            picks.append(Pick(Candidate(len(hits) - 1, 0, chunk.id, a, b, text, chunk.speaker, item, {}), role, 1.0))
+    return picks, hits
