@@ -8,18 +8,8 @@ from __future__ import annotations
 
 from ..types import Chunk, Hit, Role, Statement
 from .features import Candidate
-from .patterns import LIST_MARK
+from .patterns import is_item_at
 from .selection import Pick
-
-
-def is_item(chunk: Chunk, start: int) -> bool:
-    """The sentence starting at `start` is a list item of its passage ("- …", "2. …").
-
-    >>> c = Chunk("c", "d", "Five areas:\\n1. A plan.", 0, 22, "", "s", sentences=((0, 11), (15, 22)))
-    >>> is_item(c, 15), is_item(c, 0)
-    (True, False)
-    """
-    return bool(LIST_MARK.match(chunk.text[chunk.text.rfind("\n", 0, start) + 1:start + 1]))
 
 
 def sentence_before(chunk: Chunk, quote: str, skip_items: bool = False) -> str:
@@ -29,7 +19,7 @@ def sentence_before(chunk: Chunk, quote: str, skip_items: bool = False) -> str:
     for k, (a, b) in enumerate(spans):
         if chunk.text[a:b] == quote:
             for s0, e0 in reversed(spans[:k]):
-                if not (skip_items and is_item(chunk, s0)):
+                if not (skip_items and is_item_at(chunk.text, s0)):
                     return chunk.text[s0:e0]
             return ""
     return ""
@@ -50,7 +40,7 @@ def more_of(earlier: list[Statement], voices: set[str], by_id: dict[str, Chunk])
             text = chunk.text[a:b]
             if text in quoted or len(text.split()) < 4:   # not again, and not a stray label
                 continue
-            item = is_item(chunk, a)
+            item = is_item_at(chunk.text, a)
             role = Role.ANSWER if not picks else (Role.LIST_ITEM if item else Role.CONTEXT)
             picks.append(Pick(Candidate(len(hits) - 1, 0, chunk.id, a, b, text, chunk.speaker, item, {}), role, 1.0))
     return picks, hits

@@ -22,7 +22,7 @@ import numpy as np
 from ..glossary import Glossary
 from ..text import FILLERS, STOPWORDS, stem, token_set, tokenize, words
 from .intent import Intent
-from .patterns import LIST_MARK
+from .patterns import is_item_at
 from .qtypes import ANSWER_FORMS, EVIDENCE
 from .spelling import Speller
 
@@ -147,8 +147,7 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
             text = c.text[a:b]
             if is_label(text):
                 continue
-            line_start = c.text.rfind("\n", 0, a) + 1
-            is_item = bool(LIST_MARK.match(c.text[line_start:a + 1]))
+            is_item = is_item_at(c.text, a)
             type_hit, type_miss = form_hits(intent, text, forms)
             toks = tokenize(text)
             neighbours = [float(sims[k]) for k in (j - 1, j + 1) if 0 <= k < len(sims)]

@@ -87,5 +87,15 @@ class _Figure:
 
 FIGURE_RX = _Figure()
 LIST_MARK = re.compile(r"^\s*(?:[-*•]|\d{1,2}[.)])\s")
+
+
+def is_item_at(text: str, start: int) -> bool:
+    """The sentence starting at `start` of a passage's text is a list item ("- …", "2. …").
+
+    >>> is_item_at("Five areas:\\n1. A plan.", 15), is_item_at("Five areas:\\n1. A plan.", 0)
+    (True, False)
+    """
+    return bool(LIST_MARK.match(text[text.rfind("\n", 0, start) + 1:start + 1]))
+
 # a sentence that continues the one before it: "He said…", "This…", "They also…"
 CONTINUES = re.compile(r"^[‘'“\"]?(?:he|she|it|they|this|these|that|those|its|their|his|her|such)\b", re.I)

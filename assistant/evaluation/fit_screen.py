@@ -81,9 +81,10 @@ def fit_screen(assistant, paths: list[Path], out: Path = SCREEN_FILE, max_extra:
     questions, y, groups = [d[0] for d in data], np.array([d[1] for d in data]), [d[2] for d in data]
     x = assistant.embedder.embed(questions)
     kinds = [route(q, assistant.vocabulary).kind for q in questions]   # what the rules make of each, alone
-    aucs = {c: roc_auc_score(y, out_of_fold(x, y, groups, c)) for c in CS}
+    oof = {c: out_of_fold(x, y, groups, c) for c in CS}
+    aucs = {c: roc_auc_score(y, p) for c, p in oof.items()}
     c = max(CS, key=lambda k: (round(aucs[k], 4), -k))
-    p = out_of_fold(x, y, groups, c)
+    p = oof[c]
     through = np.array([k == RouteKind.RETRIEVE for k in kinds])
     threshold = lowest_threshold(p, through & (y == 0), max_extra)
     lr = LogisticRegression(C=c, max_iter=3000, class_weight="balanced").fit(x, y)
