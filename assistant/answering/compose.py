@@ -91,7 +91,7 @@ def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext,
     cands = candidates(intent, focus, qvec, hits, ctx.index, ctx.glossary, ctx.row_of, ctx.weights.max_passages,
                        ctx.titles, ctx.voices, ctx.forms, ctx.docs)
     cands = [c for c in cands if c.text not in said] or cands
-    probs = [ctx.models.sentence.probability(c.features) for c in cands]
+    probs = ctx.models.sentence.probabilities([c.features for c in cands])
     feats = answerability_features(intent, focus, cands, probs, ctx.vocabulary, ctx.glossary, ctx.speakers, ctx.forms)
     return Evidence(cands, probs, feats, ctx.models.answerable.probability(feats))
 

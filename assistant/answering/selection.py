@@ -120,6 +120,8 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
         return True
 
     answer_kind = kinds.get(best.speaker, "")
+    if pool[0] is not best:   # the form chose another answer: the likeliest sentence still comes with it
+        add(pool[0], Role.CONTEXT if kinds.get(pool[0].speaker) == answer_kind else Role.SIDE, force=True)
     for c in pool:   # then the next most likely, while they fit: a long one is skipped, not the rest
         p = prob[id(c)]
         if p < max(w.keep_min, w.keep_ratio * p_best):

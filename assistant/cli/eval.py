@@ -131,7 +131,7 @@ def run(file: Path,
 @eval_app.command("fit")
 def fit_cmd(files: Optional[list[Path]] = typer.Argument(None, help="Question files for the scorers (default: every round of blind singles and conversations)."),
             max_wrong: float = typer.Option(0.05, help="Highest share of answerable dev questions the threshold may abstain on."),
-            c: float = typer.Option(1.0, "-C", help="Inverse regularisation strength of the sentence scorer."),
+            c: Optional[float] = typer.Option(None, "-C", help="Inverse regularisation strength of the sentence scorer (default: chosen by question-grouped cross-validation on dev)."),
             c_answerable: Optional[float] = typer.Option(None, "--c-answerable",
                                                          help="…and of the answerability scorer (default: chosen by cross-validated AUC on dev)."),
             max_extra: float = typer.Option(0.005, help="Highest share of genuine dev questions the routing screen may decline (out of fold).")):

@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from assistant.answering.scoring import MODEL_FILE, PRIOR_ANSWERABLE, LinearModel, load_models
-from assistant.evaluation.fit import Example, choose_c, choose_threshold, examples, sentence_label
+from assistant.answering.scoring import MODEL_FILE, PRIOR_ANSWERABLE, LinearModel, load_models, pair_terms
+from assistant.evaluation.fit import (Example, choose_c, choose_sentence_c, choose_threshold, examples, first_answer_mrr,
+                                      sentence_label)
 
 
 def test_linear_model_standardises_weighs_and_explains():
@@ -19,6 +20,38 @@ def test_linear_model_standardises_weighs_and_explains():
     assert math.isclose(m.probability({"a": 3.0, "b": 1.0}), 1 / (1 + math.exp(-z)))
     assert [c[0] for c in m.contributions({"a": 3.0})] == ["a", "b"]
     assert LinearModel.from_dict(m.to_dict()) == m
+
+
+def test_a_pair_term_weighs_the_product_of_two_features_and_the_batch_agrees():
+    m = LinearModel(("a", "b", "a*b"), (1.0, -0.5, 2.0), -0.2, 0.5, (0.5, 0.0, 0.1), (1.0, 2.0, 0.5))
+    rows = [{"a": 1.0, "b": 0.4}, {"a": 0.0, "b": 3.0}, {}, {"b": 1.0, "other": 9.0}]
+    z = -0.2 + 1.0 * (1.0 - 0.5) - 0.5 * 0.4 / 2.0 + 2.0 * (0.4 - 0.1) / 0.5
+    assert math.isclose(m.score(rows[0]), z)
+    assert [round(p, 9) for p in m.probabilities(rows)] == [round(m.probability(r), 9) for r in rows]
+    assert m.probabilities([]) == []
+    assert [c[1] for c in m.contributions(rows[0])] == [1.0, 0.4, 0.4]
+    assert LinearModel.from_dict(m.to_dict()) == m
+
+
+def test_the_shipped_sentence_scorer_weighs_every_pair_of_its_features():
+    from assistant.answering.features import SENTENCE_FEATURES
+    n = len(SENTENCE_FEATURES)
+    assert load_models().sentence.features == pair_terms(SENTENCE_FEATURES)
+    assert len(pair_terms(SENTENCE_FEATURES)) == n + n * (n + 1) // 2
+
+
+def test_the_sentence_scorer_strength_is_chosen_by_how_well_it_ranks_held_out_questions():
+    import random
+    rng = random.Random(1)
+    data = []
+    for q in range(60):           # each question: one answering sentence among five, found by x and y together
+        for k in range(5):
+            y = int(k == 0)
+            x, v = rng.gauss(y, 0.6), rng.gauss(y, 0.6)
+            data.append(Example(f"q{q}", y, {"x": x, "v": v, "noise": rng.gauss(0, 1)}))
+    c, mrr = choose_sentence_c(data, pair_terms(("x", "v", "noise")), cs=(0.01, 1.0))
+    assert c in (0.01, 1.0) and 0.7 < mrr <= 1.0
+    assert first_answer_mrr(["a", "a"], [0, 0], [0.1, 0.2]) == 0.0   # no answering sentence: not counted
 
 
 def test_without_a_model_file_the_priors_answer(tmp_path):

@@ -47,6 +47,16 @@ def test_the_sentence_with_the_asked_for_form_answers_first():
     assert select(what, [a, b], [0.6, 0.3], {"pulse": "news"}, AnswerWeights())[0].candidate is a
 
 
+def test_the_likeliest_sentence_stays_when_a_long_answer_with_the_form_takes_the_budget():
+    long = " ".join(["word"] * 100)
+    a = Candidate(0, 0, "c0", 0, 10, "Members could include housing providers and charities.", "wp", False, {"type_hit": 0.0})
+    b = Candidate(1, 0, "c1", 0, 10, f"The Local Government Association said {long}.", "lga", False, {"type_hit": 1.0})
+    who = Intent("who could be members?", ("who",), (), (), False)
+    picks = select(who, [a, b], [0.24, 0.2], {"wp": "government", "lga": "local_government"}, AnswerWeights())
+    assert picks[0].candidate is b and picks[0].role == Role.ANSWER     # the form answers first…
+    assert a in [p.candidate for p in picks]                            # …and the likeliest is not dropped
+
+
 def test_one_list_item_answers_with_its_introduction_and_a_list_question_gets_every_item():
     def line(j: int, text: str, item: bool) -> Candidate:
         return Candidate(0, j, "c0", 10 * j, 10 * j + 9, text, "lga", item, {})
