@@ -28,6 +28,7 @@ from .retrieval.hybrid import HybridRetriever
 from .routing.router import CAPABILITY, decline, route
 from .routing.screen import load_screen
 from .settings import Settings
+from .text import plain
 from .types import Answer, Behaviour, Citation, Filters, Hit, Reason, Role, RouteKind, Statement
 
 HistoryItem = Answer | dict | str     # an earlier Answer, its `to_dict()` (web and JSON clients), or a bare question
@@ -124,11 +125,12 @@ class Assistant:
         The rules decide first; what they let through is screened by the fitted screen (its vector is kept in
         `known` for retrieval)."""
         past = [self.past(h) for h in history]
-        r = route(q, self.vocabulary, topic_of(past))
+        said = plain(q)   # chat spellings written out: the answer still shows the question as typed
+        r = route(said, self.vocabulary, topic_of(past))
         if r.kind == RouteKind.RETRIEVE and self.screen is not None:
             t0 = time.perf_counter()
-            known[q] = self.embedder.embed([q])[0]
-            judged = self.screen.judge(known[q])
+            known[said] = self.embedder.embed([said])[0]
+            judged = self.screen.judge(known[said])
             timings["screen"] = (time.perf_counter() - t0) * 1000   # the question's embedding, reused by retrieval
             if judged:
                 r = decline(judged[0], f"the fitted screen (p={judged[1]:.2f})")
@@ -137,7 +139,7 @@ class Assistant:
         if r.kind != RouteKind.RETRIEVE:
             return Answer(q, Behaviour.REFUSE, r.message, reason=Reason(r.kind.value), detail=r.rule,
                           timings_ms=_total(t_start))
-        res = resolve(q, past, self.corpus.speakers, self.answering.glossary)
+        res = resolve(said, past, self.corpus.speakers, self.answering.glossary)
         if res.kind in (FollowUp.WHO_SAID, FollowUp.SOURCE):
             earlier = self.statements_of(history[res.refers_to])
             if earlier:

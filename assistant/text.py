@@ -68,6 +68,32 @@ def token_set(text: str) -> frozenset[str]:
     return frozenset(tokenize(text))
 
 
+# How people type in a chat box, written out (general English): a question word without its apostrophe is
+# otherwise an unknown word, and "whos paying" would not be read as a "who" question.
+CASUAL = {
+    "whos": "who's", "whats": "what's", "wheres": "where's", "whens": "when's", "hows": "how's", "thats": "that's",
+    "theres": "there's", "dont": "don't", "doesnt": "doesn't", "didnt": "didn't", "isnt": "isn't", "arent": "aren't",
+    "wasnt": "wasn't", "werent": "weren't", "wont": "won't", "cant": "can't", "couldnt": "couldn't",
+    "shouldnt": "shouldn't", "wouldnt": "wouldn't", "hasnt": "hasn't", "havent": "haven't", "hadnt": "hadn't",
+    "im": "I'm", "ive": "I've", "youre": "you're", "theyre": "they're", "ppl": "people", "u": "you", "ur": "your",
+    "r": "are", "pls": "please", "plz": "please", "thx": "thanks", "wat": "what", "wot": "what", "cuz": "because",
+    "b4": "before", "gonna": "going to", "wanna": "want to",
+}
+_CASUAL = re.compile(r"(?<![\w'’])(" + "|".join(sorted(CASUAL, key=len, reverse=True)) + r")(?![\w'’]|\.\w)", re.I)
+
+
+def plain(text: str) -> str:
+    """Chat spellings written out; everything else untouched.
+
+    >>> plain("whos paying, and r ppl happy? I dont know")
+    "who's paying, and are people happy? I don't know"
+    >>> plain("Section 75 arrangements; U.K. law; Plan R; u.s.")
+    'Section 75 arrangements; U.K. law; Plan R; u.s.'
+    """
+    # a capital letter alone is a name or an initial ("Plan R"), not "are"
+    return _CASUAL.sub(lambda m: m.group(1) if m.group(1).isupper() and len(m.group(1)) == 1 else CASUAL[m.group(1).lower()], text)
+
+
 # Words that carry no topic in a question: who is asking, fillers, and question words (general English).
 FILLERS = frozenset(stem(w) for w in """
 when what which who whom whose how many much exactly actually please pls about journalist researcher student reporter
