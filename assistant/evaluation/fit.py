@@ -5,15 +5,16 @@ assistant/answering/model.json.
   the question's answer facts, or lies inside one of its gold quotes.
 - The answerability scorer learns when the evidence answers at all: answerable questions against
   unanswerable near-misses. Its threshold is chosen on dev: the highest score threshold whose share of
-  answerable questions wrongly abstained stays within `max_wrong` (abstaining on as many near-misses as
-  that allows).
+  answerable questions wrongly abstained, scored out of fold, stays within `max_wrong` (abstaining on as many
+  near-misses as that allows).
 
 Both are scikit-learn logistic regressions over standardised, named features; the weights are data. The
 answerability scorer's regularisation is chosen by 5-fold cross-validated AUC on dev (`CS`): its features
 overlap (a question without a form has the same best sentence twice), and a few hundred questions are few.
 The sentence scorer also weighs every product of two of its features (`pair_terms`: a date counts for more
 in a sentence on the question's topic); its regularisation is chosen by 5-fold cross-validation grouped by
-question, on the mean reciprocal rank of each question's first answering sentence (`SENTENCE_CS`).
+question, on the mean reciprocal rank of each question's first answering sentence (`SENTENCE_CS`). Both
+cross-validations are repeated (`REPEATS`): their curves are flat, and one split's luck swung the chosen C. The threshold is chosen on out-of-fold scores, so the wrong-abstention limit is one on unseen questions.
 
     report = fit(assistant, [Path(f) for f in FIT_FILES])
 """
@@ -99,15 +100,38 @@ def _matrix(data: list[Example], names: tuple[str, ...]) -> tuple[np.ndarray, np
     return x, np.array([e.label for e in data]), means, scales
 
 
+def best_mean(cs: tuple[float, ...], folds: list[list[float]]) -> tuple[float, float]:
+    """(the C whose held-out fold scores have the best mean, that mean); a tie goes to the stronger
+    regularisation. `cs` ascending; `folds[i]` the fold scores of `cs[i]` over every repeat.
+
+    >>> best_mean((0.01, 0.1, 1.0), [[0.71, 0.75], [0.72, 0.76], [0.60, 0.62]])
+    (0.1, 0.74)
+    """
+    means = [round(float(np.mean(f)), 6) for f in folds]
+    best = int(np.argmax(means))
+    return float(cs[best]), means[best]
+
+
+REPEATS = 3   # repeated 5-fold cross-validation: the curves are flat, and one split's luck swung the C between refits
+
+
 def choose_c(data: list[Example], names: tuple[str, ...], cs: tuple[float, ...] = CS) -> tuple[float, float]:
-    """(the C with the best 5-fold cross-validated AUC, that AUC); folds are stratified and seeded, a tie goes
-    to the stronger regularisation."""
+    """(C, its mean AUC) by repeated 5-fold cross-validated AUC (folds stratified and seeded)."""
     x, y, means, scales = _matrix(data, names)
-    folds = StratifiedKFold(5, shuffle=True, random_state=0)
-    aucs = [cross_val_score(LogisticRegression(C=c, max_iter=2000), (x - means) / scales, y, cv=folds,
-                            scoring="roc_auc").mean() for c in cs]
-    best = int(np.argmax(aucs))
-    return float(cs[best]), float(aucs[best])
+    z = (x - means) / scales
+    folds = [[s for r in range(REPEATS) for s in cross_val_score(LogisticRegression(C=c, max_iter=2000), z, y,
+              cv=StratifiedKFold(5, shuffle=True, random_state=r), scoring="roc_auc")] for c in cs]
+    return best_mean(cs, folds)
+
+
+def out_of_fold(data: list[Example], names: tuple[str, ...], c: float) -> list[float]:
+    """Each example's probability from a model fitted without its fold (5 folds, stratified, seeded)."""
+    x, y, means, scales = _matrix(data, names)
+    z = (x - means) / scales
+    p = np.zeros(len(y))
+    for train, held in StratifiedKFold(5, shuffle=True, random_state=0).split(z, y):
+        p[held] = LogisticRegression(C=c, max_iter=2000).fit(z[train], y[train]).predict_proba(z[held])[:, 1]
+    return p.tolist()
 
 
 def first_answer_mrr(qids: list[str], labels: np.ndarray, scores: np.ndarray) -> float:
@@ -124,19 +148,21 @@ def first_answer_mrr(qids: list[str], labels: np.ndarray, scores: np.ndarray) ->
 
 
 def choose_sentence_c(data: list[Example], names: tuple[str, ...], cs: tuple[float, ...] = SENTENCE_CS) -> tuple[float, float]:
-    """(the C whose 5-fold, question-grouped cross-validation ranks answering sentences best, that MRR); a tie
-    goes to the stronger regularisation."""
+    """(C, its mean MRR) by repeated 5-fold cross-validation grouped by question (each repeat shuffles which
+    questions share a fold) on how well each held-out question's answering sentence is ranked."""
     x, y, means, scales = _matrix(data, names)
     z = (x - means) / scales
     qids = [e.qid for e in data]
-    scores = []
-    for c in cs:
-        p = np.zeros(len(y))
-        for train, held in GroupKFold(5).split(z, y, qids):
-            p[held] = LogisticRegression(C=c, max_iter=3000).fit(z[train], y[train]).decision_function(z[held])
-        scores.append(first_answer_mrr(qids, y, p))
-    best = int(np.argmax(scores))
-    return float(cs[best]), float(scores[best])
+    names_of = sorted(set(qids))
+    folds: list[list[float]] = [[] for _ in cs]
+    for r in range(REPEATS):
+        order = dict(zip(names_of, np.random.default_rng(r).permutation(len(names_of))))
+        groups = [order[q] for q in qids]
+        for train, held in GroupKFold(5).split(z, y, groups):
+            for i, c in enumerate(cs):
+                p = LogisticRegression(C=c, max_iter=3000).fit(z[train], y[train]).decision_function(z[held])
+                folds[i].append(first_answer_mrr([qids[k] for k in held], y[held], p))
+    return best_mean(cs, folds)
 
 
 def fit_linear(data: list[Example], names: tuple[str, ...], c: float = 1.0) -> LinearModel:
@@ -146,9 +172,13 @@ def fit_linear(data: list[Example], names: tuple[str, ...], c: float = 1.0) -> L
                        tuple(float(m) for m in means), tuple(float(s) for s in scales))
 
 
-def choose_threshold(model: LinearModel, data: list[Example], max_wrong: float) -> tuple[float, dict]:
-    """The highest threshold whose wrong-abstention rate on these examples stays within `max_wrong`."""
-    scored = [(model.probability(e.features), e.label) for e in data]
+def choose_threshold(model: LinearModel, data: list[Example], max_wrong: float,
+                     probabilities: list[float] | None = None) -> tuple[float, dict]:
+    """The highest threshold whose wrong-abstention rate on these examples stays within `max_wrong`.
+    `probabilities`: the examples' scores to choose on (out of fold, so the rate holds on questions the scorer
+    has not seen); the model's own by default."""
+    probs = probabilities if probabilities is not None else [model.probability(e.features) for e in data]
+    scored = list(zip(probs, (e.label for e in data)))
     pos = [p for p, y in scored if y == 1]
     neg = [p for p, y in scored if y == 0]
     best = (0.0, {})
@@ -180,14 +210,15 @@ def fit(assistant, paths: list[Path], out: Path = MODEL_FILE, max_wrong: float =
             _, questions = examples(assistant, paths)
             c_used, cv_auc = (c_answerable, None) if c_answerable is not None else choose_c(questions, ANSWERABLE_FEATURES)
             answerable = fit_linear(questions, ANSWERABLE_FEATURES, c_used)
-            threshold, at = choose_threshold(answerable, questions, max_wrong)
+            threshold, at = choose_threshold(answerable, questions, max_wrong,
+                                             out_of_fold(questions, ANSWERABLE_FEATURES, c_used))
             models = Models(sentence, replace(answerable, threshold=threshold), {"fitted": True})
     finally:
         assistant.answering = ctx
     provenance = {"fitted": True, "split": SPLIT, "files": [str(p) for p in paths], "rounds": rounds,
                   "sentence_examples": len(sentences), "sentence_positives": sum(e.label for e in sentences),
                   "question_examples": len(questions), "answerable_questions": sum(e.label for e in questions),
-                  "max_wrong_abstention": max_wrong, "at_threshold_on_dev": at, "C": c_sentence,
+                  "max_wrong_abstention": max_wrong, "at_threshold_out_of_fold": at, "C": c_sentence,
                   "sentence_cv_mrr": None if cv_mrr is None else round(cv_mrr, 4),
                   "C_answerable": c_used, "answerable_cv_auc": None if cv_auc is None else round(cv_auc, 4),
                   "timestamp": datetime.now(timezone.utc).isoformat(timespec="seconds"), "command": "hcb eval fit"}
