@@ -79,6 +79,20 @@ def test_threshold_keeps_wrong_abstentions_within_the_limit():
     assert at["wrong_abstention"] <= 0.25 and at["abstention_recall"] >= 2 / 3
 
 
+def test_threshold_can_be_chosen_on_out_of_fold_scores():
+    from assistant.evaluation.fit import out_of_fold
+    import random
+    rng = random.Random(2)
+    data = [Example(str(i), int(x + rng.gauss(0, 0.7) > 0), {"x": x}) for i, x in enumerate(rng.uniform(-1, 1) for _ in range(200))]
+    m = LinearModel(("x",), (50.0,), 0.0)              # overconfident on these examples
+    held = out_of_fold(data, ("x",), 1.0)
+    assert len(held) == len(data) and all(0 < p < 1 for p in held)
+    t_in, _ = choose_threshold(m, data, 0.05)
+    t_out, at = choose_threshold(m, data, 0.05, held)
+    assert at["wrong_abstention"] <= 0.05
+    assert t_out in {round(p, 4) for p in held} | {0.0} and t_out != t_in   # chosen on the held-out scores
+
+
 def test_fitting_reads_the_dev_split_only(fake_assistant, tmp_path):
     rows = [{"id": "d1", "question": "Which body sets integrated care board allocations?", "split": "dev", "type": "factoid",
              "expected_behaviour": "answer", "answer_facts": ["NHS England"], "gold_quotes": [], "gold_sources": []},
