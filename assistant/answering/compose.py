@@ -27,7 +27,7 @@ from ..text import token_set
 from ..types import KINDS, Answer, Behaviour, Citation, Document, Hit, Note, Reason, Role, Speaker, Statement
 from .features import Candidate, Focus, candidates
 from .intent import Intent
-from .qtypes import ANSWER_FORMS, EVIDENCE, evidence_forms
+from .qtypes import EVIDENCE, MARKED_FORMS, evidence_forms
 from .render import abstention_text, render_text
 from .scoring import Models, load_models
 from .spelling import Speller
@@ -98,7 +98,7 @@ def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext,
 
 def answer_span(intent: Intent, quote: str, forms: dict[str, object] = EVIDENCE) -> tuple[int, int] | None:
     """The phrase of the answering sentence that answers: its date, sum, figure or name, as asked."""
-    for name in ANSWER_FORMS:
+    for name in MARKED_FORMS:
         if name in intent.types and (m := forms[name].search(quote)):
             return m.start(), m.end()
     return None

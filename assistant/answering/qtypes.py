@@ -50,8 +50,12 @@ def load_table(path: Path = DATA) -> tuple[tuple[QuestionType, ...], re.Pattern]
 
 TYPES, EMBEDDED = load_table()
 BY_NAME = {t.name: t for t in TYPES}
-# the types whose answer has a form of its own (a date, a year, a sum, a figure, a name), in the table's order…
-ANSWER_FORMS = ("date", "year", "money", "number", "person", "who")
+# the types whose answer has a form of its own (a date, a year, a sum, a figure, a person's name), in the table's
+# order: the sentence that has it answers first. "Who" is not one: its answer is as often a kind of body or a role
+# ("local authorities", "the ICS chief executive") as a name, and any capitalised title passes for a name…
+ANSWER_FORMS = ("date", "year", "money", "number", "person")
+# …but a name in the answering sentence of a "who" question is still the phrase to mark
+MARKED_FORMS = ANSWER_FORMS + ("who",)
 # …and those of them the answerability scorer checks for (a name is too loose a form to decide on)
 FACT_FORMS = ("date", "year", "money", "number", "person")
 

@@ -49,12 +49,19 @@ def test_the_sentence_with_the_asked_for_form_answers_first():
 
 def test_the_likeliest_sentence_stays_when_a_long_answer_with_the_form_takes_the_budget():
     long = " ".join(["word"] * 100)
-    a = Candidate(0, 0, "c0", 0, 10, "Members could include housing providers and charities.", "wp", False, {"type_hit": 0.0})
-    b = Candidate(1, 0, "c1", 0, 10, f"The Local Government Association said {long}.", "lga", False, {"type_hit": 1.0})
-    who = Intent("who could be members?", ("who",), (), (), False)
-    picks = select(who, [a, b], [0.24, 0.2], {"wp": "government", "lga": "local_government"}, AnswerWeights())
-    assert picks[0].candidate is b and picks[0].role == Role.ANSWER     # the form answers first…
+    a = Candidate(0, 0, "c0", 0, 10, "The scheme was announced in the spring.", "wp", False, {"type_hit": 0.0})
+    b = Candidate(1, 0, "c1", 0, 10, f"On 6 July 2021 the Local Government Association said {long}.", "lga", False, {"type_hit": 1.0})
+    when = Intent("when was it announced?", ("date",), (), (), False)
+    picks = select(when, [a, b], [0.24, 0.2], {"wp": "government", "lga": "local_government"}, AnswerWeights())
+    assert picks[0].candidate is b and picks[0].role == Role.ANSWER     # the date answers first…
     assert a in [p.candidate for p in picks]                            # …and the likeliest is not dropped
+
+
+def test_a_who_question_is_answered_by_the_likeliest_sentence_not_by_any_capitalised_title():
+    a = Candidate(0, 0, "c0", 0, 10, "Members could include housing providers and charities.", "wp", False, {"type_hit": 0.0})
+    b = Candidate(1, 0, "c1", 0, 10, "The Secretary of State for Health and Social Care gains powers.", "wp", False, {"type_hit": 1.0})
+    who = Intent("who could be members?", ("who",), (), (), False)
+    assert select(who, [a, b], [0.3, 0.25], {"wp": "government"}, AnswerWeights())[0].candidate is a
 
 
 def test_one_list_item_answers_with_its_introduction_and_a_list_question_gets_every_item():
