@@ -49,6 +49,13 @@ def test_correction_replaces_the_party_it_names(speakers):
     assert "new powers" in r.query and "think tanks" not in r.query.lower()
 
 
+def test_a_correction_with_a_question_of_its_own_is_asked_with_the_earlier_topic(speakers):
+    h = [past("When did the petition close, and how many signed it?")]
+    r = resolve("oops, I meant the other petition - which group started it and when was it submitted?", h, speakers)
+    assert r.kind == FollowUp.CONTINUE and r.parties == ()
+    assert r.question.startswith("oops, I meant the other petition") and "how many signed it" in r.context
+
+
 def test_why_leans_on_the_last_topic(speakers):
     h = [past("Will the Government pause the reforms?", speakers=("dhsc",))]
     r = resolve("why not?", h, speakers)
