@@ -191,7 +191,7 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
     prev = history[t]
     prev_q = " ".join((prev.query or prev.question).split()[:MAX_CARRIED])
     if CORRECTION.search(question) and ASKS.search(question) and len(own) >= 3:
-        # "sorry, I meant the October one - who led that?": a question of its own about the corrected topic
+        # "no, I meant the earlier plan: what did it promise?": a question of its own about the corrected topic
         return Resolution(FollowUp.CONTINUE, question, f"{question} {prev_q}", (), t, prev_q)
     if CORRECTION.search(question):
         wrong = named_speakers(" ".join(NOT_X.findall(question)), speakers, glossary)
