@@ -78,6 +78,14 @@ def completion(cands: list[Candidate], best: Candidate, wants_list: bool, budget
     return before, after
 
 
+def list_head(cands: list[Candidate], item: Candidate) -> Candidate:
+    """The sentence introducing the list `item` belongs to (the one just before its first item, with or
+    without a colon: "…identified five main areas." then "1. …"), or the item when the list opens its passage."""
+    same = _passage(cands, item)
+    start, _ = _introduction(same, next(k for k, x in enumerate(same) if x.position == item.position))
+    return same[start - 1] if start > 0 and not same[start - 1].is_item else item
+
+
 def form_wanted(intent: Intent) -> bool:
     return any(t in ANSWER_FORMS for t in intent.types)
 
@@ -99,6 +107,8 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
         formed = [c for c in pool if c.features.get("type_hit", 0.0) > 0 and prob[id(c)] >= w.form_ratio * prob[id(best)]]
         if formed:
             best = formed[0]
+    if "list" in intent.types and best.is_item:   # the whole list was asked for: its introduction answers
+        best = list_head(cands, best)
     p_best = prob[id(best)]
     before, after = completion(cands, best, "list" in intent.types, w.list_budget)
     picks: list[Pick] = [Pick(c, Role.LIST_ITEM if c.is_item else Role.CONTEXT, prob[id(c)]) for c in before]

@@ -75,3 +75,14 @@ def test_one_list_item_answers_with_its_introduction_and_a_list_question_gets_ev
     every = select(Intent("what does the paper propose?", ("list",), (), (), False), passage, probs,
                    {"lga": "local_government"}, AnswerWeights())
     assert [p.candidate.position for p in every] == [0, 1, 2, 3]
+
+
+def test_a_list_question_is_answered_by_the_lists_introduction_colon_or_not():
+    def line(j: int, text: str, item: bool) -> Candidate:
+        return Candidate(0, j, "c0", 10 * j, 10 * j + 9, text, "ce", item, {})
+    passage = [line(0, "The group named three changes it wants.", False), line(1, "1. Seats on the boards.", True),
+               line(2, "2. A workforce plan.", True), line(3, "3. A say in assessments.", True)]
+    picks = select(Intent("which three changes do they want?", ("list",), (), (), False), passage,
+                   [0.2, 0.4, 0.3, 0.3], {"ce": "sector_body"}, AnswerWeights())
+    assert [(p.candidate.position, p.role) for p in picks] == [(0, Role.ANSWER), (1, Role.LIST_ITEM),
+                                                                (2, Role.LIST_ITEM), (3, Role.LIST_ITEM)]

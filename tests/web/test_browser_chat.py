@@ -177,9 +177,9 @@ def test_the_first_screen_states_the_scope_and_lists_the_documents_one_tap_away(
 
 
 def test_example_buttons_ask_a_date_and_a_follow_up(page):
-    page.locator("#examples button", has_text="When was the White Paper published?").click()
+    page.locator("#examples button", has_text="When was the petition answered by the Government?").click()
     page.wait_for_selector("#ans-1 .answer[aria-busy='false']")
-    assert page.locator("#q-1").inner_text() == "When was the White Paper published?"
+    assert page.locator("#q-1").inner_text() == "When was the petition answered by the Government?"
     page.click("#new-conversation")
     page.wait_for_function("!document.querySelector('#transcript article.turn')")
     page.locator("#examples button", has_text="then: And what is the view of councils?").click()

@@ -12,7 +12,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DATE = re.compile(r"\b(\d{1,2} )?(January|February|March|April|May|June|July|August|September|October|November|December)"
                   r"( \d{4})?\b|\b(19|20)\d\d\b")
-DATE_QUESTION = "When was the White Paper published?"
+DATE_QUESTION = "When was the petition answered by the Government?"
 CONTESTED = "Compare the Government's and the petitioners' views on pausing the White Paper."
 
 

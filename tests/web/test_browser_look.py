@@ -33,7 +33,7 @@ def run_axe(page, name: str) -> list[dict]:
 
 def fill_page(page) -> int:
     """Two answers, a citation open and the documents list open: the busiest state."""
-    ask(page, "When was the White Paper published?")
+    ask(page, "When was the petition answered by the Government?")
     n = ask(page, QUESTION)
     page.locator(f"#ans-{n} button.cite").first.click()
     page.locator("#documents > summary").click()
