@@ -65,22 +65,24 @@ class LinearModel:
         """
         if not rows:
             return []
-        base_names, left, right = self._plan
+        base_names, left, right, means, scales, weights = self._plan
         base = np.array([[r.get(n, 0.0) for n in base_names] + [1.0] for r in rows], dtype=float)
-        x = base[:, left] * base[:, right]
-        if self.means:
-            x = (x - np.array(self.means)) / np.where(np.array(self.scales) == 0, 1.0, np.array(self.scales))
-        z = np.clip(self.bias + x @ np.array(self.weights), -30.0, 30.0)
+        z = np.clip(self.bias + ((base[:, left] * base[:, right] - means) / scales) @ weights, -30.0, 30.0)
         return (1.0 / (1.0 + np.exp(-z))).tolist()
 
     @cached_property
-    def _plan(self) -> tuple[list[str], np.ndarray, np.ndarray]:
-        """(the features the terms read, each term's two columns of them; a lone feature's second is the ones)."""
+    def _plan(self) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """What `probabilities` needs, built once per model: the features the terms read, each term's two columns
+        of them (a lone feature's second is the ones), and the standardisation and weights as arrays."""
         names = list(dict.fromkeys(n for t in self.features for n in t.split("*") if n))
         col = {n: i for i, n in enumerate(names)}
         pairs = [t.partition("*") for t in self.features]
+        k = len(self.features)
+        means = np.array(self.means) if self.means else np.zeros(k)
+        scales = np.array(self.scales) if self.scales else np.ones(k)
         return (names, np.array([col[a] for a, _, _ in pairs], dtype=int),
-                np.array([col[b] if b else len(names) for _, _, b in pairs], dtype=int))
+                np.array([col[b] if b else len(names) for _, _, b in pairs], dtype=int),
+                means, np.where(scales == 0, 1.0, scales), np.array(self.weights))
 
     def contributions(self, values: dict[str, float]) -> list[tuple[str, float, float, float]]:
         """(feature, value, weight, weight × standardised value) for `hcb ask --explain`."""

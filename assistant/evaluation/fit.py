@@ -94,10 +94,11 @@ SENTENCE_CS = (0.003, 0.01, 0.03, 0.1)   # …and the sentence scorer's (its pai
 
 
 def _matrix(data: list[Example], names: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(the examples' terms standardised, their labels, the means and scales that standardised them)."""
     x = np.array([[term_value(e.features, n) for n in names] for e in data], dtype=float)
     means, scales = x.mean(axis=0), x.std(axis=0)
     scales[scales == 0] = 1.0
-    return x, np.array([e.label for e in data]), means, scales
+    return (x - means) / scales, np.array([e.label for e in data]), means, scales
 
 
 def best_mean(cs: tuple[float, ...], folds: list[list[float]]) -> tuple[float, float]:
@@ -117,8 +118,7 @@ REPEATS = 3   # repeated 5-fold cross-validation: the curves are flat, and one s
 
 def choose_c(data: list[Example], names: tuple[str, ...], cs: tuple[float, ...] = CS) -> tuple[float, float]:
     """(C, its mean AUC) by repeated 5-fold cross-validated AUC (folds stratified and seeded)."""
-    x, y, means, scales = _matrix(data, names)
-    z = (x - means) / scales
+    z, y, _, _ = _matrix(data, names)
     folds = [[s for r in range(REPEATS) for s in cross_val_score(LogisticRegression(C=c, max_iter=2000), z, y,
               cv=StratifiedKFold(5, shuffle=True, random_state=r), scoring="roc_auc")] for c in cs]
     return best_mean(cs, folds)
@@ -126,8 +126,7 @@ def choose_c(data: list[Example], names: tuple[str, ...], cs: tuple[float, ...] 
 
 def out_of_fold(data: list[Example], names: tuple[str, ...], c: float) -> list[float]:
     """Each example's probability from a model fitted without its fold (5 folds, stratified, seeded)."""
-    x, y, means, scales = _matrix(data, names)
-    z = (x - means) / scales
+    z, y, _, _ = _matrix(data, names)
     p = np.zeros(len(y))
     for train, held in StratifiedKFold(5, shuffle=True, random_state=0).split(z, y):
         p[held] = LogisticRegression(C=c, max_iter=2000).fit(z[train], y[train]).predict_proba(z[held])[:, 1]
@@ -150,8 +149,7 @@ def first_answer_mrr(qids: list[str], labels: np.ndarray, scores: np.ndarray) ->
 def choose_sentence_c(data: list[Example], names: tuple[str, ...], cs: tuple[float, ...] = SENTENCE_CS) -> tuple[float, float]:
     """(C, its mean MRR) by repeated 5-fold cross-validation grouped by question (each repeat shuffles which
     questions share a fold) on how well each held-out question's answering sentence is ranked."""
-    x, y, means, scales = _matrix(data, names)
-    z = (x - means) / scales
+    z, y, _, _ = _matrix(data, names)
     qids = [e.qid for e in data]
     names_of = sorted(set(qids))
     folds: list[list[float]] = [[] for _ in cs]
@@ -166,8 +164,8 @@ def choose_sentence_c(data: list[Example], names: tuple[str, ...], cs: tuple[flo
 
 
 def fit_linear(data: list[Example], names: tuple[str, ...], c: float = 1.0) -> LinearModel:
-    x, y, means, scales = _matrix(data, names)
-    lr = LogisticRegression(C=c, max_iter=2000).fit((x - means) / scales, y)
+    z, y, means, scales = _matrix(data, names)
+    lr = LogisticRegression(C=c, max_iter=2000).fit(z, y)
     return LinearModel(names, tuple(float(w) for w in lr.coef_[0]), float(lr.intercept_[0]), 0.5,
                        tuple(float(m) for m in means), tuple(float(s) for s in scales))
 
