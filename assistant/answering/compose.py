@@ -7,6 +7,7 @@ invented. The steps, each a pure function in its own module:
     candidates(...)                    features.py     every sentence of the top passages, with named features
     load_models().sentence             scoring.py      how likely each sentence answers (fitted on dev)
     answerability_features(...)        sufficiency.py  does the evidence hold what was asked? (fitted on dev)
+    load_tagger()                      tagging.py      which of the question's words are nouns
     select(...)                        selection.py    answer first, what completes it, runners-up, every side
     render_text(...)                   render.py       one opener per speaker block
 
@@ -23,7 +24,7 @@ import numpy as np
 
 from ..glossary import Glossary, load_glossary
 from ..settings import AnswerWeights
-from ..text import token_set
+from ..text import stem, token_set
 from ..types import KINDS, Answer, Behaviour, Citation, Document, Hit, Note, Reason, Role, Speaker, Statement
 from .features import Candidate, Focus, candidates
 from .intent import Intent
@@ -33,6 +34,7 @@ from .scoring import Models, load_models
 from .spelling import Speller
 from .selection import Pick, select
 from .sufficiency import answerability_features, explain
+from .tagging import Tagger, load_tagger, no_nouns
 
 
 
@@ -53,14 +55,16 @@ class AnswerContext:
     voices: dict[tuple[str, str], frozenset[str]]   # (document, speaker) -> the names a sentence of theirs "holds"
     titles: dict[str, str]            # document id -> title (part of a passage's topic context)
     forms: dict[str, object]          # question type -> its evidence pattern, read against this corpus
+    tagger: Tagger = no_nouns         # text -> the words it uses as nouns (oov_noun / oov_other)
 
     @classmethod
-    def of(cls, index, corpus, row_of: dict[str, int], weights: AnswerWeights, english=frozenset()) -> "AnswerContext":
+    def of(cls, index, corpus, row_of: dict[str, int], weights: AnswerWeights, english=frozenset(),
+           tagger: Tagger | None = None) -> "AnswerContext":
         return cls(index, row_of, index.lexical.vocabulary(), corpus.speakers,
                    {s.id: s.kind for s in corpus.speakers.values()}, {d.id: d for d in corpus.documents}, weights,
                    load_glossary(), load_models(), Speller(index.words, english),
                    voice_names(corpus, index.chunks), {d.id: d.title for d in corpus.documents},
-                   evidence_forms(lambda: (c.text for c in index.chunks)))
+                   evidence_forms(lambda: (c.text for c in index.chunks)), tagger or load_tagger())
 
 
 def voice_names(corpus, chunks) -> dict[tuple[str, str], frozenset[str]]:
@@ -92,7 +96,9 @@ def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext,
                        ctx.titles, ctx.voices, ctx.forms, ctx.docs)
     cands = [c for c in cands if c.text not in said] or cands
     probs = ctx.models.sentence.probabilities([c.features for c in cands])
-    feats = answerability_features(intent, focus, cands, probs, ctx.vocabulary, ctx.glossary, ctx.speakers, ctx.forms)
+    nouns = frozenset(stem(ctx.speller.correct(w)) for w in ctx.tagger(intent.question))
+    feats = answerability_features(intent, focus, cands, probs, ctx.vocabulary, ctx.glossary, ctx.speakers, ctx.forms,
+                                   nouns)
     return Evidence(cands, probs, feats, ctx.models.answerable.probability(feats))
 
 

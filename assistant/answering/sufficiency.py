@@ -9,6 +9,8 @@ so the decision is a calibrated score over named, interpretable features:
     focus_form    the most of them a likely sentence with the asked-for form holds, with the sentences either
                   side of it: the asked-for form next to the question's subject
     oov           share of the topic words (IDF-weighted) the corpus never uses, even by a glossary equivalent
+    oov_noun      the part of `oov` the question uses as nouns (a place, a body, a thing the documents never name)
+    oov_other     the rest of it (casual verbs and adjectives: "worried", "fake"), which says little (tagging.py)
     missing_known the rarest topic word the corpus does use but no likely sentence holds (its IDF, scaled to 1):
                   the question is about something the documents name, just not here
     unvoiced      the question asks what someone said, and that someone is not one of the documents' voices
@@ -32,8 +34,8 @@ from .intent import Intent
 from .patterns import NAME_RX
 from .qtypes import EVIDENCE, FACT_FORMS
 
-ANSWERABLE_FEATURES = ("best_p", "best_p_form", "focus_top", "focus_form", "oov", "missing_known", "unvoiced", "new_name",
-                       "form_q", "who_q", "comparison_q", "terms", "cos")
+ANSWERABLE_FEATURES = ("best_p", "best_p_form", "focus_top", "focus_form", "oov", "oov_noun", "oov_other", "missing_known",
+                       "unvoiced", "new_name", "form_q", "who_q", "comparison_q", "terms", "cos")
 
 
 def unvoiced(intent: Intent, speakers: dict) -> bool:
@@ -47,7 +49,8 @@ def unvoiced(intent: Intent, speakers: dict) -> bool:
 
 def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate], probs: list[float],
                            vocabulary: frozenset[str], glossary: Glossary, speakers: dict,
-                           forms: dict[str, object] = EVIDENCE) -> dict[str, float]:
+                           forms: dict[str, object] = EVIDENCE, nouns: frozenset[str] = frozenset()) -> dict[str, float]:
+    """`nouns`: the stems of the words the question uses as nouns (tagging.py)."""
     order = sorted(range(len(cands)), key=lambda i: -probs[i])
     best_p = probs[order[0]] if order else 0.0
     wanted = [forms[t] for t in intent.types if t in FACT_FORMS]
@@ -61,7 +64,9 @@ def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate],
         best_p_form, focus_form = best_p, focus_top
     total = sum(focus.weights.values()) or 1.0
     known = {t: w for t, w in focus.weights.items() if glossary.equivalents(t) & vocabulary}
-    oov = sum(w for t, w in focus.weights.items() if t not in known) / total
+    unknown = {t: w for t, w in focus.weights.items() if t not in known}
+    oov = sum(unknown.values()) / total
+    oov_noun = sum(w for t, w in unknown.items() if t in nouns) / total
     likely = set().union(*(token_set(cands[i].text) for i in order[:3])) if order else set()
     top_idf = max(focus.weights.values(), default=1.0) or 1.0
     missing_known = max((w for t, w in known.items() if not glossary.equivalents(t) & likely), default=0.0) / top_idf
@@ -71,6 +76,7 @@ def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate],
         new_name = float(any(m.group(0).lower() not in q for i in order[:3] for m in NAME_RX.finditer(cands[i].text)))
     return {
         "best_p": best_p, "best_p_form": best_p_form, "focus_top": focus_top, "focus_form": focus_form, "oov": oov,
+        "oov_noun": oov_noun, "oov_other": oov - oov_noun,
         "missing_known": missing_known,
         "unvoiced": float(unvoiced(intent, speakers)), "new_name": new_name, "form_q": float(bool(wanted)),
         "who_q": float("who" in intent.types), "comparison_q": float("comparison" in intent.types),

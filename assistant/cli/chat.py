@@ -31,15 +31,22 @@ def print_answer(ans: Answer) -> None:
                        f"{' › ' + d['section'] if d['section'] else ''}{' <' + d['url'] + '>' if d['url'] else ''}")
 
 
+PAIRS_SHOWN = 10   # the pair terms ("a*b") that weigh most on this question; a model has over a hundred
+
+
 def print_explain(e: dict) -> None:
     typer.echo(f"\n--- explain: resolved as {e['resolved_as'] or '—'}; types {', '.join(e['types']) or '—'}; "
                f"searched for: {e['retrieval_query']!r}")
     a = e.get("answerable") or {}
     if a:
         typer.echo(f"answerable score {a['score']} (threshold {a['threshold']}; bias {a['bias']})")
-        typer.echo(f"  {'feature':16} {'value':>8} {'weight':>8} {'contrib':>8}")
-        for f, v in a["features"].items():
-            typer.echo(f"  {f:16} {v:>8.3f} {a['weights'][f]:>8.3f} {a['contributions'][f]:>8.3f}")
+        typer.echo(f"  {'feature':28} {'value':>8} {'weight':>8} {'contrib':>8}")
+        pairs = sorted((f for f in a["features"] if "*" in f), key=lambda f: -abs(a["contributions"][f]))
+        for f in [f for f in a["features"] if "*" not in f] + pairs[:PAIRS_SHOWN]:
+            typer.echo(f"  {f:28} {a['features'][f]:>8.3f} {a['weights'][f]:>8.3f} {a['contributions'][f]:>8.3f}")
+        if len(pairs) > PAIRS_SHOWN:   # every term is in `hcb ask --explain --json`
+            rest = sum(a["contributions"][f] for f in pairs[PAIRS_SHOWN:])
+            typer.echo(f"  … {len(pairs) - PAIRS_SHOWN} smaller pair terms, contributing {rest:.3f} together")
     for c in e.get("candidates", []):
         typer.echo(f"  p={c['p']:.3f} [{c['speaker']}] {c['text'][:110]}")
 

@@ -11,10 +11,12 @@ assistant/answering/model.json.
 Both are scikit-learn logistic regressions over standardised, named features; the weights are data. The
 answerability scorer's regularisation is chosen by 5-fold cross-validated AUC on dev (`CS`): its features
 overlap (a question without a form has the same best sentence twice), and a few hundred questions are few.
-The sentence scorer also weighs every product of two of its features (`pair_terms`: a date counts for more
-in a sentence on the question's topic); its regularisation is chosen by 5-fold cross-validation grouped by
+Both scorers also weigh every product of two of their features (`pair_terms`: a date counts for more
+in a sentence on the question's topic; a noun the documents never use counts for more when no sentence
+holds the asked-for form). The sentence scorer's regularisation is chosen by 5-fold cross-validation grouped by
 question, on the mean reciprocal rank of each question's first answering sentence (`SENTENCE_CS`). Both
-cross-validations are repeated (`REPEATS`): their curves are flat, and one split's luck swung the chosen C. The threshold is chosen on out-of-fold scores, so the wrong-abstention limit is one on unseen questions.
+cross-validations are repeated (`REPEATS`): their curves are flat, and one split's luck swung the chosen C.
+The threshold is chosen on out-of-fold scores, so the wrong-abstention limit is one on unseen questions.
 
     report = fit(assistant, [Path(f) for f in FIT_FILES])
 """
@@ -89,7 +91,7 @@ def examples(assistant, paths: list[Path]) -> tuple[list[Example], list[Example]
     return sentences, questions
 
 
-CS = (0.01, 0.03, 0.1, 0.3, 1.0, 3.0)   # regularisation strengths the answerability scorer's cross-validation tries
+CS = (0.003, 0.01, 0.03, 0.1, 0.3, 1.0)   # regularisation strengths the answerability scorer's cross-validation tries
 SENTENCE_CS = (0.003, 0.01, 0.03, 0.1)   # …and the sentence scorer's (its pair terms are many and overlap)
 
 
@@ -206,10 +208,10 @@ def fit(assistant, paths: list[Path], out: Path = MODEL_FILE, max_wrong: float =
             sentence = fit_linear(sentences, terms, c_sentence)
             assistant.answering = replace(ctx, models=replace(models, sentence=sentence))
             _, questions = examples(assistant, paths)
-            c_used, cv_auc = (c_answerable, None) if c_answerable is not None else choose_c(questions, ANSWERABLE_FEATURES)
-            answerable = fit_linear(questions, ANSWERABLE_FEATURES, c_used)
-            threshold, at = choose_threshold(answerable, questions, max_wrong,
-                                             out_of_fold(questions, ANSWERABLE_FEATURES, c_used))
+            a_terms = pair_terms(ANSWERABLE_FEATURES)
+            c_used, cv_auc = (c_answerable, None) if c_answerable is not None else choose_c(questions, a_terms)
+            answerable = fit_linear(questions, a_terms, c_used)
+            threshold, at = choose_threshold(answerable, questions, max_wrong, out_of_fold(questions, a_terms, c_used))
             models = Models(sentence, replace(answerable, threshold=threshold), {"fitted": True})
     finally:
         assistant.answering = ctx

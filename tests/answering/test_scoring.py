@@ -40,6 +40,11 @@ def test_the_shipped_sentence_scorer_weighs_every_pair_of_its_features():
     assert len(pair_terms(SENTENCE_FEATURES)) == n + n * (n + 1) // 2
 
 
+def test_the_shipped_answerability_scorer_weighs_every_pair_of_its_features():
+    from assistant.answering.sufficiency import ANSWERABLE_FEATURES
+    assert load_models().answerable.features == pair_terms(ANSWERABLE_FEATURES)
+
+
 def test_the_sentence_scorer_strength_is_chosen_by_how_well_it_ranks_held_out_questions():
     import random
     rng = random.Random(1)
