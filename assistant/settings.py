@@ -45,7 +45,7 @@ class AnswerWeights:
     max_passages: int = 6             # passages whose sentences are candidates
     word_budget: int = 105            # quoted words in all, runners-up filling what the answer leaves
     list_budget: int = 140            # words of a list's items kept with the sentence introducing it
-    keep_ratio: float = 0.1           # a runner-up is kept when its probability is this share of the best's…
+    keep_ratio: float = 0.05          # a runner-up is kept when its probability is this share of the best's…
     keep_min: float = 0.02            # …and at least this
     side_min: float = 0.1             # another kind of voice is heard when its best sentence reaches this
     named_side_min: float = 0.02      # …and a kind of voice the question names, when its named voice's best reaches this
