@@ -137,7 +137,10 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
         if p < max(w.keep_min, w.keep_ratio * p_best):
             break
         add(c, Role.CONTEXT if kinds.get(c.speaker) == answer_kind else Role.SIDE)
-    if intent.contested or len(set(intent.parties) - {best.speaker}) > 0:
+    # every other kind of voice whose best sentence speaks to the point is heard, whatever the question's wording:
+    # the evidence, not comparison words, shows that a topic has sides (a question naming none still gets them)
+    # …except where one party's own words were asked for: that answer is theirs alone
+    if not intent.words_of or intent.contested or len(set(intent.parties) - {best.speaker}) > 0:
         heard = {kinds.get(p.candidate.speaker) for p in picks}
         named = {kinds.get(p) for p in intent.parties}
         for kind in KINDS:
