@@ -190,7 +190,7 @@ def test_example_buttons_ask_a_date_and_a_follow_up(page):
 
 
 def test_a_suggested_follow_up_asks_another_side_from_the_corpus(page):
-    n = ask(page, "What will Integrated Care Boards do?")
+    n = ask(page, "What are integrated care systems?")
     buttons = page.locator(f"#ans-{n} button.suggest")
     assert buttons.count() >= 1
     label = buttons.first.inner_text()
@@ -199,7 +199,7 @@ def test_a_suggested_follow_up_asks_another_side_from_the_corpus(page):
     page.wait_for_selector(f"#ans-{n + 1} .answer[aria-busy='false']", timeout=30_000)
     assert page.locator(f"#ans-{n + 1} .filters-used").inner_text().startswith("Searched only")
     if label.startswith("Another side:"):
-        assert page.locator(f"#q-{n + 1}").inner_text() == "What will Integrated Care Boards do?"
+        assert page.locator(f"#q-{n + 1}").inner_text() == "What are integrated care systems?"
 
 
 def test_the_conversation_downloads_as_markdown_with_every_citation(page):
