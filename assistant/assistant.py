@@ -23,7 +23,7 @@ from .answering.features import Candidate
 from .corpus.manifest import Corpus, load_corpus
 from .errors import IndexCorruptError, QuestionError
 from .index.build import LoadedIndex, open_index
-from .index.embed import Embedder, english_words, make_embedder
+from .index.embed import Embedder, english_words, make_embedder, unit
 from .retrieval.hybrid import HybridRetriever
 from .routing.router import CAPABILITY, decline, route
 from .routing.screen import load_screen
@@ -215,6 +215,8 @@ class Assistant:
         known = {**known, **dict(zip(todo, self.embedder.embed(todo)))} if todo else known
         vectors = np.stack([known[t] for t in texts])
         qvec = vectors[0]
+        if own:
+            qvec = unit(vectors[0] + self.settings.retrieval.own_weight * vectors[1])
         timings["embed"] = (time.perf_counter() - t0) * 1000
         lexq = self.lexical_query(res.query)
         if res.others_than:   # "anyone else?": deeper, then only the voices the last answer did not quote
@@ -256,8 +258,10 @@ class Assistant:
         return [replace(h, rank=i) for i, h in enumerate(merged, 1)]
 
     def _with_cited(self, statements: list[Statement], hits: list[Hit]) -> list[Hit]:
-        """The passages the last answer quoted come first: "why?" asks about its claim."""
+        """The passages the last answer quoted come first: "why?" asks about its claim…"""
         chunks = list(dict.fromkeys(s.citation.chunk.id for s in statements))
+        # …with the passage after each: the reasons for a claim, or the rest of a list, often follow it
+        chunks += [n for n in dict.fromkeys(self.retriever.following.get(c) for c in chunks) if n and n not in chunks]
         by_id = {h.chunk.id: h for h in hits}
         first = [by_id.get(c) or Hit(self.retriever.by_id[c], 0.0, 0) for c in chunks if c in self.retriever.by_id]
         rest = [h for h in hits if h.chunk.id not in set(chunks)]

@@ -36,6 +36,9 @@ class RetrievalSettings:
     lexical_weight: float = 2.0   # BM25
     sentence_weight: float = 1.0  # best sentence's cosine
     sentence_pool: int = 200      # passages (top of the dense and BM25 lists) whose sentences are scored
+    # a follow-up with words of its own is searched with the earlier topic it carries, but its own words' vector
+    # counts this many times the merged query's: the carried topic is longer and would otherwise steer the search
+    own_weight: float = 2.0
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ class AnswerWeights:
 
     max_passages: int = 6             # passages whose sentences are candidates
     word_budget: int = 105            # quoted words in all, runners-up filling what the answer leaves
+    comparison_budget: int = 150      # …for a comparison, whose answer needs each side's point
     list_budget: int = 140            # words of a list's items kept with the sentence introducing it
     keep_ratio: float = 0.05          # a runner-up is kept when its probability is this share of the best's…
     keep_min: float = 0.02            # …and at least this

@@ -7,7 +7,7 @@ every other side that speaks to the point, in a fixed order of kinds of voice.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..settings import AnswerWeights
 from ..text import token_set
@@ -95,6 +95,9 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
     """The statements of the answer, in reading order: the answer's block first, then the other sides."""
     if not cands:
         return []
+    cap = w.word_budget + w.side_words   # sides are heard up to here, a comparison's larger budget included
+    if "comparison" in intent.types:
+        w = replace(w, word_budget=w.comparison_budget)
     prob = {id(c): p for c, p in zip(cands, probs)}
     order = sorted(cands, key=lambda c: -prob[id(c)])
     pool = order
@@ -152,7 +155,7 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
             bar = w.named_side_min if kind in named else w.side_min
             for c in mine[:w.named_side_sentences if kind in named else 1]:
                 if prob[id(c)] >= bar:
-                    add(c, Role.SIDE, force=used < w.word_budget + w.side_words)
+                    add(c, Role.SIDE, force=used < cap)
     return arrange(form_first(intent, picks), kinds)
 
 

@@ -42,6 +42,16 @@ class Embedder(Protocol):
     def embed(self, texts: list[str]) -> np.ndarray: ...
 
 
+def unit(v: np.ndarray) -> np.ndarray:
+    """The vector scaled to length 1 (as every embedding is).
+
+    >>> unit(np.array([3.0, 4.0])).tolist()
+    [0.6, 0.8]
+    """
+    n = float(np.linalg.norm(v))
+    return v / n if n else v
+
+
 def _normalise(m: np.ndarray) -> np.ndarray:
     norms = np.linalg.norm(m, axis=1, keepdims=True)
     norms[norms == 0] = 1.0

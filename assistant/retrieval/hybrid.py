@@ -87,6 +87,23 @@ def top_rows(scores: np.ndarray, k: int, floor: float = 0.0) -> np.ndarray:
     return above[np.lexsort((above, -scores[above]))][:k]
 
 
+def following(chunks) -> dict[str, str]:
+    """Each passage's id -> the id of the next passage of its document (a document's last has none).
+
+    >>> from types import SimpleNamespace as C
+    >>> following([C(id="b", doc_id="d", start=9), C(id="x", doc_id="e", start=0), C(id="a", doc_id="d", start=0)])
+    {'a': 'b'}
+    """
+    by_doc: dict[str, list] = {}
+    for c in chunks:
+        by_doc.setdefault(c.doc_id, []).append(c)
+    out: dict[str, str] = {}
+    for cs in by_doc.values():
+        cs = sorted(cs, key=lambda c: c.start)
+        out.update((a.id, b.id) for a, b in zip(cs, cs[1:]))
+    return out
+
+
 def rrf(rankings: list[tuple[list[str], float]], k: int = 60) -> list[tuple[str, float]]:
     """Weighted reciprocal-rank fusion of several ranked id lists; best first."""
     scores: dict[str, float] = {}
@@ -106,6 +123,7 @@ class HybridRetriever:
         self.doc_kinds, self.speaker_kinds = doc_kinds, speaker_kinds
         self.by_id = {c.id: c for c in index.chunks}
         self.row = {c.id: i for i, c in enumerate(index.chunks)}
+        self.following = following(index.chunks)
         self.filters = FilterIndex(index.chunks, doc_kinds, speaker_kinds)
         self.candidates, self.rrf_k, self.sentence_pool = candidates, rrf_k, sentence_pool
         self.dense_weight, self.lexical_weight, self.sentence_weight = dense_weight, lexical_weight, sentence_weight

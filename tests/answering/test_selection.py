@@ -97,3 +97,15 @@ def test_the_evidence_not_the_wording_brings_in_other_sides():
     assert [(p.candidate.speaker, p.role) for p in picks] == [("think_tanks", Role.ANSWER), ("lga", Role.SIDE)]
     own = Intent("what exactly did the think tanks say?", (), ("think_tanks",), ("think_tanks",), False)
     assert [p.candidate.speaker for p in select(own, CANDS, probs, KINDS, AnswerWeights(keep_ratio=0.5))] == ["think_tanks"]
+
+
+def test_a_comparison_gets_the_larger_budget_for_each_sides_point():
+    """Four 40-word sentences of one voice: a plain question fills 105 words (two), a comparison 150 (three)."""
+    words = " ".join(["point"] * 38)
+    cs = [Candidate(i, 0, f"c{i}", 0, 10, f"Claim {i} {words}.", "lga", False, {}) for i in range(4)]
+    probs = [0.5, 0.4, 0.3, 0.2]
+    plain = Intent("what does the LGA think of the plans?", (), (), (), False)
+    compare = Intent("how does the LGA's view compare with the plans?", ("comparison",), (), (), False)
+    w = AnswerWeights(word_budget=105, comparison_budget=150)
+    assert len(select(plain, cs, probs, {"lga": "local_government"}, w)) == 2
+    assert len(select(compare, cs, probs, {"lga": "local_government"}, w)) == 3
