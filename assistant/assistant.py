@@ -236,7 +236,7 @@ class Assistant:
 
     def _add_named_voices(self, intent: Intent, lexq: str, qvec, hits: list[Hit], filters: Filters) -> list[Hit]:
         """Each kind of voice the question names (or whose words it asks for) gets its two best passages,
-        added where retrieval did not already hold them, so the answer can quote it — or honestly say it
+        added to retrieval's where it did not already hold them, so the answer can quote it — or honestly say it
         doesn't speak to this."""
         wanted = intent.words_of or intent.parties
         if not wanted:
@@ -254,7 +254,9 @@ class Assistant:
                     extra.append(h)
         if not extra:
             return hits
-        merged = hits[:max(1, self.depth - len(extra))] + extra
+        # beside retrieval's passages, not in place of them: a voice named in passing ("the white paper thing")
+        # must not push out the passage that answers
+        merged = hits + extra
         return [replace(h, rank=i) for i, h in enumerate(merged, 1)]
 
     def _with_cited(self, statements: list[Statement], hits: list[Hit]) -> list[Hit]:

@@ -57,3 +57,16 @@ def test_why_reads_the_passage_after_each_claim_the_last_answer_quoted(real_assi
     nexts = [real_assistant.retriever.following[c] for c in cited if c in real_assistant.retriever.following]
     assert nexts and all(n in read for n in nexts[: real_assistant.depth - len(cited)]), (cited, nexts, read)
     assert ans.behaviour == "answer", ans.text
+
+
+def test_a_voice_named_in_passing_adds_its_passages_beside_retrievals(fake_assistant):
+    """"the petition about the white paper" names two voices; their best passages join what retrieval found and
+    push none of it out (the passage that answers may be any of them)."""
+    a = fake_assistant
+    q = "How many signatures did the petition about the White Paper get?"
+    ans, weighed = a.ask_weighed(q)
+    assert len(weighed.intent.parties) >= 2, weighed.intent
+    found = a.retriever.search(a.lexical_query(weighed.resolution.query), a.embedder.embed([weighed.resolution.query])[0], a.depth)
+    read = {h.chunk.id for h in weighed.hits}
+    assert {h.chunk.id for h in found} <= read
+    assert len(read) > len(found), "the named voices' own passages were added"
