@@ -31,7 +31,7 @@ SENTENCE_FEATURES = ("cos", "cos_gap", "cos_rank", "cos_passage", "neighbour_cos
                      "party_hit", "party_other", "named_hit",
                      "short", "item", "colon", "first", "definition", "prev_focus")
 CONTEXT_WEIGHT = 0.3   # an earlier turn's topic word counts this much of a word of the question itself
-FORMS = ANSWER_FORMS + ("definition", "reason")   # types whose evidence has a form
+FORMS = ANSWER_FORMS + ("definition", "reason", "list")   # types whose evidence has a form
 
 
 @dataclass(frozen=True)

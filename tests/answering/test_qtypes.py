@@ -34,6 +34,9 @@ def test_forms_find_what_the_type_wants():
     assert not by["number"].evidence.search("on 6 August 2021")
     assert by["money"].evidence.search("a £250m fund") and not by["money"].evidence.search("250 people")
     assert by["who"].evidence.search("The debate was led by Margaret Greenwood MP.")
+    assert by["list"].evidence.search("comprising a chair, the chief executive, and representatives of councils")
+    assert by["list"].evidence.search("It asks the Government to:")
+    assert not by["list"].evidence.search("The Bill, which was published in July, sets out the plan.")
 
 
 def test_a_persons_name_is_one_the_corpus_never_writes_in_lower_case():
