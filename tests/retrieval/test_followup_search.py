@@ -70,3 +70,4 @@ def test_a_voice_named_in_passing_adds_its_passages_beside_retrievals(fake_assis
     read = {h.chunk.id for h in weighed.hits}
     assert {h.chunk.id for h in found} <= read
     assert len(read) > len(found), "the named voices' own passages were added"
+    assert read == {c.chunk_id for c in weighed.evidence.candidates}, "…and their sentences are read"
