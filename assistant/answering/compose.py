@@ -93,7 +93,7 @@ def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext,
     wants the reasons around the claim, not the claim)."""
     focus = Focus.of(intent.question, ctx.speller, ctx.index.idf, context)
     # every passage given is read: retrieval's top `max_passages`, and beyond them a named voice's own passages
-    cands = candidates(intent, focus, qvec, hits, ctx.index, ctx.glossary, ctx.row_of, max(ctx.weights.max_passages, len(hits)),
+    cands = candidates(intent, focus, qvec, hits, ctx.index, ctx.glossary, ctx.row_of, len(hits),
                        ctx.titles, ctx.voices, ctx.forms, ctx.docs)
     cands = [c for c in cands if c.text not in said] or cands
     probs = ctx.models.sentence.probabilities([c.features for c in cands])

@@ -45,11 +45,10 @@ class Embedder(Protocol):
 def unit(v: np.ndarray) -> np.ndarray:
     """The vector scaled to length 1 (as every embedding is).
 
-    >>> unit(np.array([3.0, 4.0])).tolist()
+    >>> [round(float(x), 6) for x in unit(np.array([3.0, 4.0]))]
     [0.6, 0.8]
     """
-    n = float(np.linalg.norm(v))
-    return v / n if n else v
+    return _normalise(np.asarray(v)[None, :])[0]
 
 
 def _normalise(m: np.ndarray) -> np.ndarray:
