@@ -14,9 +14,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .answering.compose import AnswerContext, Evidence, compose, statements_answer, weigh
-from .answering.followups import FollowUp, Past, Resolution, content_words, resolve, topic_index
+from .answering.followups import POINTERS, FollowUp, Past, Resolution, content_words, resolve, topic_index
 from .answering.intent import Intent, named_speakers, read_intent
-from .answering.earlier import more_of, sentence_before
+from .answering.earlier import about, more_of, sentence_before
 from .answering.patterns import CONTINUES, DATE_RX
 from .answering.selection import Pick
 from .answering.features import Candidate
@@ -28,7 +28,7 @@ from .retrieval.hybrid import HybridRetriever
 from .routing.router import CAPABILITY, decline, route
 from .routing.screen import load_screen
 from .settings import Settings
-from .text import plain
+from .text import plain, stem
 from .types import Answer, Behaviour, Citation, Filters, Hit, Reason, Role, RouteKind, Statement
 
 HistoryItem = Answer | dict | str     # an earlier Answer, its `to_dict()` (web and JSON clients), or a bare question
@@ -273,6 +273,12 @@ class Assistant:
         """"Who said that?": the last answer's own statement, cited again. "Source?": each document the last
         answer quoted — its first statement there and the line of the document that dates it."""
         lead = next((s for s in earlier if s.role == Role.ANSWER), earlier[0])
+        query = res.query
+        if res.kind == FollowUp.WHO_SAID:   # "who says the X bit?": the statement about X, not the answer's lead
+            pointed = {stem(w) for w in content_words(q, self.corpus.speakers)} - POINTERS
+            found = about(earlier, pointed, self.answering.glossary)
+            if found is not None:   # …and the topic is now that statement's document ("how many signed it?")
+                lead, query = found, f"{q} {found.citation.document.title}"
         if res.kind == FollowUp.SOURCE:
             firsts = {s.citation.chunk.doc_id: s for s in reversed(earlier)}   # each document's first statement
             leads = [lead] + [s for d, s in reversed(firsts.items()) if d != lead.citation.chunk.doc_id]
@@ -296,7 +302,7 @@ class Assistant:
                     hits.append(Hit(dateline[0], 0.0, len(hits) + 1))
         intent = read_intent(q, self.corpus.speakers, self.answering.glossary)
         ans = statements_answer(q, intent, picks, hits, self.answering)
-        return replace(ans, hits=tuple(hits), timings_ms=_total(t_start), retrieval_query=res.query)
+        return replace(ans, hits=tuple(hits), timings_ms=_total(t_start), retrieval_query=query)
 
     def _more(self, q: str, res: Resolution, earlier: list[Statement], t_start: float) -> "Answer | None":
         """"What else did they want?" from the passages the last answer quoted them from; None when they say no

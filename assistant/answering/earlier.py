@@ -2,10 +2,13 @@
 
     sentence_before(chunk, "He said it was rushed.")     # the sentence that names "he"
     more_of(earlier, {"care_england"}, by_id)           # the rest of what Care England says there
+    about(earlier, {"privat", "compani"})                # the statement "who says the private companies bit?" means
 """
 
 from __future__ import annotations
 
+from ..glossary import Glossary
+from ..text import token_set
 from ..types import Chunk, Hit, Role, Statement
 from .features import Candidate
 from .patterns import is_item_at
@@ -44,3 +47,16 @@ def more_of(earlier: list[Statement], voices: set[str], by_id: dict[str, Chunk])
             role = Role.ANSWER if not picks else (Role.LIST_ITEM if item else Role.CONTEXT)
             picks.append(Pick(Candidate(len(hits) - 1, 0, chunk.id, a, b, text, chunk.speaker, item, {}), role, 1.0))
     return picks, hits
+
+
+def about(earlier: list[Statement], stems: set[str], glossary: Glossary | None = None) -> Statement | None:
+    """The earlier statement holding the most of `stems` (a question's topic words): the one "who says the
+    private companies bit?" points at. The words themselves count first, glossary equivalents only to break
+    ties (an equivalent as broad as "provider" for "private" would point at every statement). None when none
+    holds any; a tie goes to the earlier statement (the answer comes first)."""
+    def held(st: Statement) -> tuple[int, int]:
+        have = token_set(st.citation.quote)
+        return (len(stems & have), sum(bool((glossary.equivalents(s) if glossary else {s}) & have) for s in stems))
+
+    best = max(earlier, key=held, default=None)   # max keeps the first of equals
+    return best if best is not None and held(best) > (0, 0) else None

@@ -30,6 +30,9 @@ from ..types import Speaker
 from .intent import alias_rx, named_speakers
 
 
+# words that point at an earlier statement ("who says the private companies bit?") rather than name its topic
+POINTERS = frozenset(stem(w) for w in ("bit", "part", "line", "point", "claim", "thing", "stuff", "quote", "comment", "said", "say",
+                                       "says", "wrote", "writes", "argued", "argues", "claims", "made", "one", "party", "side"))
 MAX_CARRIED = 40      # words of the earlier query a follow-up carries: the last topic, not the whole conversation
 
 
@@ -74,6 +77,10 @@ WHO_SAID = re.compile(r"^\s*(?:so\s+|and\s+|ok\s+)?(?:who|which (?:one|party|sid
                       r"(?:said|says|say|wrote|writes|argued|argues|claimed|claims|made|is|was|'s|’s)\s+(?:that|this|it|so|those)\b"
                       r"|^\s*whose (?:words|views?|quotes?|claims?|points?|lines?) (?:is|was|are|were) (?:that|this|those|these)\b|^\s*who(?:'s| is) (?:that|this) from\b"
                       r"|^\s*who said\s*\??\s*$"
+                      # "who says the private clinics bit?", "who made that point about X": one statement of the last answer
+                      r"|^\s*(?:so\s+|and\s+|ok\s+)?(?:who|which (?:one|party|side|organisation|group|body|person))\s+"
+                      r"(?:said|says|say|wrote|writes|argued|argues|claimed|claims|made)\s+(?:the|that|this)\s+[^?.!]{0,60}?"
+                      r"\b(?:bit|part|line|point|claim|thing|stuff|quote|comment)s?\b"
                       r"|^\s*(?:so\s+|and\s+|ok\s+)?who(?:'s|’s| is| was)\s+(?:the|that)\s+(?:guy|man|woman|person|people|lot|one|group|bloke|lady)\s+"
                       r"(?:saying|who said|that said|behind|making)\s+(?:that|this|it|those)\b", re.I)
 SOURCE = re.compile(r"^\s*(?:source|sources|ref|reference|citation|link)s?\b(?:\s*[?,.!]?\s*(?:and|&|\+)?\s*(?:the\s+)?(?:date|author|who|when|pls|please)\b)*\s*\??\s*$|\bwhere (?:does|did|do) (?:it|they|that|this) say\b"
@@ -87,9 +94,11 @@ SPEAKS = re.compile(r"\b(?:they|them|he|she|it|their|his|her)\b\s+(?:\w+\s+)?(?:
                     r"argue|argues|argued|claim|claims|claimed|respond|responded|reply|replied|make of|reckon|propose|proposed|"
                     r"ask|asks|asked|asking|demand|demands|demanded|worried|view)\b|\b(?:say|said|argue|claim)\b\s+(?:they|he|she|it)\b",
                     re.I)
-# a question of its own: a question word with its verb ("what is", "who led", "how many")
+# a question of its own: a question word with its verb ("what is", "who led", "how many"), the verb contracted
+# with or without its apostrophe, as people type ("what's", "whats", "who's", "whos")
 ASKS = re.compile(r"\b(?:what|who|whom|whose|when|where|which|why|how)\b\s+(?:\w+\s+)?(?:is|are|was|were|does|do|did|will|would|can|"
-                  r"could|should|has|have|had|led|said|says|say|means?|many|much)\b", re.I)
+                  r"could|should|has|have|had|led|said|says|say|means?|many|much)\b"
+                  r"|\b(?:what|who|when|where|how)(?:['’]s|s)\b", re.I)
 # "… back to X: …", "going back to X, …": the turn returns to an earlier topic, not the last
 BACK_TO = re.compile(r"\b(?:back to|return(?:ing)? to|re(?:garding)? (?:the|your) earlier)\s+(?P<what>[^-–—:;,.?!]{2,60})", re.I)
 # "anyone else criticise that?", "who else says so?", "any other views?": other voices on the last topic

@@ -22,7 +22,8 @@ def test_no_history_is_a_new_question(speakers):
 
 
 @pytest.mark.parametrize("q", ["who said that?", "Who says so?", "whose words are those?", "who's that from?",
-                               "who is the woman behind that?", "ok who's the person making that"])
+                               "who is the woman behind that?", "ok who's the person making that",
+                               "who says the private clinics bit?", "so who made that point about councils"])
 def test_who_said_refers_to_the_last_answer(speakers, q):
     h = [past("What is the politically driven clause?", query="politically driven clause"), past("something", declined=True)]
     r = resolve(q, h, speakers)
@@ -40,6 +41,14 @@ def test_party_switch_asks_the_last_question_for_that_party(speakers):
     r = resolve("and Care England?", h, speakers)
     assert r.kind == FollowUp.PARTY and r.parties == ("care_england",)
     assert "social care" in r.question and "Care England" not in "What does the Government say"
+
+
+@pytest.mark.parametrize("q", ["what's the LGA?", "whats the LGA", "whos the LGA then", "what is the LGA?"])
+def test_a_question_naming_a_party_is_its_own_question_however_it_is_typed(speakers, q):
+    # "whats the LGA" asks what the LGA is: not the last question again for the LGA, the apostrophe or no
+    h = [past("What does the Government say about social care?", parties=("dhsc",))]
+    assert resolve(q, h, speakers).kind != FollowUp.PARTY
+    assert resolve("and the LGA?", h, speakers).kind == FollowUp.PARTY   # the counter-example: no question of its own
 
 
 def test_correction_replaces_the_party_it_names(speakers):

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from assistant.types import speaker_blocks as blocks
+from assistant.text import stem, tokenize, words
 from assistant.types import KINDS, Answer, Behaviour, Note, Reason, Role
 
 from .._support import answer_problems
@@ -122,3 +123,16 @@ def test_real_conversation_asks_the_same_voice_for_more_and_names_a_list_item_sp
     only_item = Answer(a1.question, a1.behaviour, a1.text, (item.citation,), statements=(item,))
     a3 = real_assistant.ask("who is the person behind that?", history=[only_item])
     assert any("Martin Green" in s.citation.quote for s in a3.statements), "a list item's introduction says who"
+
+
+@pytest.mark.slow
+def test_real_who_says_a_described_bit_points_at_that_statement(real_assistant):
+    a1 = real_assistant.ask("Do the campaigners and the Government agree about private companies in the NHS?")
+    assert a1.behaviour == Behaviour.ANSWER and len({s.speaker.id for s in a1.statements}) > 1, a1.text
+    # a statement past the answer's lead, and a word of it that no other statement of the answer uses
+    stems_of = [set(tokenize(s.citation.quote)) for s in a1.statements]
+    k, word = next((k, w) for k in range(len(a1.statements) - 1, 0, -1) for w in sorted(words(a1.statements[k].citation.quote))
+                   if len(w) > 5 and stem(w) in stems_of[k] and not any(stem(w) in o for j, o in enumerate(stems_of) if j != k))
+    a2 = real_assistant.ask(f"who says the {word} bit?", history=[a1])
+    lead = next(s for s in a2.statements if s.role == Role.ANSWER)
+    assert lead.citation.quote == a1.statements[k].citation.quote and lead.speaker.id == a1.statements[k].speaker.id, a2.text
