@@ -201,6 +201,16 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
     prev_q = " ".join((prev.query or prev.question).split()[:MAX_CARRIED])
     if CORRECTION.search(question) and ASKS.search(question) and len(own) >= 3:
         # "no, I meant the earlier plan: what did it promise?": a question of its own about the corrected topic
+        wrong = named_speakers(" ".join(NOT_X.findall(question)), speakers, glossary)
+        if wrong:   # "…the petition, not the govt. what did it say?": the voice ruled out is neither asked nor searched for
+            asked = " ".join(NOT_X.sub(" ", question).split())
+            carried = prev_q
+            ruled_out = [alias for sid in wrong for alias in speakers[sid].aliases] + words(" ".join(NOT_X.findall(question)))
+            for name in ruled_out:   # its names, and the words the turn ruled it out by ("not the govt")
+                carried = alias_rx(name).sub(" ", carried)
+            carried = " ".join(carried.split())
+            right = tuple(p for p in named if p not in wrong)
+            return Resolution(FollowUp.CONTINUE, asked, f"{asked} {carried}", (), t, carried, right)
         return Resolution(FollowUp.CONTINUE, question, f"{question} {prev_q}", (), t, prev_q)
     if CORRECTION.search(question):
         wrong = named_speakers(" ".join(NOT_X.findall(question)), speakers, glossary)

@@ -65,6 +65,17 @@ def test_a_correction_with_a_question_of_its_own_is_asked_with_the_earlier_topic
     assert r.question.startswith("oops, I meant the other petition") and "how many signed it" in r.context
 
 
+def test_a_correction_with_its_own_question_drops_the_voice_it_rules_out(speakers):
+    h = [past("What did the Government say about the new powers?", parties=("dhsc",))]
+    r = resolve("sorry, I meant the LGA, not the Government. What does it think of the Secretary of State's powers?", h, speakers)
+    assert r.kind == FollowUp.CONTINUE and r.voices == ("lga",)
+    assert "government" not in r.query.lower() and "new powers" in r.query
+    # the counter-example: ruling nothing out keeps the earlier question whole
+    r = resolve("oops, I meant the other petition - which group started it and when was it submitted?",
+                [past("When did the Government petition close?")], speakers)
+    assert "Government petition" in r.query and r.voices == ()
+
+
 def test_why_leans_on_the_last_topic(speakers):
     h = [past("Will the Government pause the reforms?", speakers=("dhsc",))]
     r = resolve("why not?", h, speakers)
