@@ -274,10 +274,10 @@ class Assistant:
         answer quoted — its first statement there and the line of the document that dates it."""
         lead = next((s for s in earlier if s.role == Role.ANSWER), earlier[0])
         query = res.query
-        if res.kind == FollowUp.WHO_SAID:   # "who says the X bit?": the statement about X, not the answer's lead
+        if res.kind == FollowUp.WHO_SAID:   # "which one made the X point?": the statement about X, not the answer's lead
             pointed = {stem(w) for w in content_words(q, self.corpus.speakers)} - POINTERS
             found = about(earlier, pointed, self.answering.glossary)
-            if found is not None:   # …and the topic is now that statement's document ("how many signed it?")
+            if found is not None:   # …and the topic is now that statement's document ("and how old is that document?")
                 lead, query = found, f"{q} {found.citation.document.title}"
         if res.kind == FollowUp.SOURCE:
             firsts = {s.citation.chunk.doc_id: s for s in reversed(earlier)}   # each document's first statement

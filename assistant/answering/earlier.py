@@ -2,7 +2,7 @@
 
     sentence_before(chunk, "He said it was rushed.")     # the sentence that names "he"
     more_of(earlier, {"care_england"}, by_id)           # the rest of what Care England says there
-    about(earlier, {"privat", "compani"})                # the statement "who says the private companies bit?" means
+    about(earlier, {"council"})                          # the statement "which one made the councils point?" means
 """
 
 from __future__ import annotations
@@ -50,8 +50,8 @@ def more_of(earlier: list[Statement], voices: set[str], by_id: dict[str, Chunk])
 
 
 def about(earlier: list[Statement], stems: set[str], glossary: Glossary | None = None) -> Statement | None:
-    """The earlier statement holding the most of `stems` (a question's topic words): the one "who says the
-    private companies bit?" points at. The words themselves count first, glossary equivalents only to break
+    """The earlier statement holding the most of `stems` (a question's topic words): the one "which one made the
+    councils point?" points at. The words themselves count first, glossary equivalents only to break
     ties (an equivalent as broad as "provider" for "private" would point at every statement). None when none
     holds any; a tie goes to the earlier statement (the answer comes first)."""
     def held(st: Statement) -> tuple[int, int]:

@@ -1,8 +1,10 @@
 r"""Conversations: each turn resolved against the earlier turns' questions *and answers*.
 
     "whose words?" / "source?"       answered from the last answer's citations
+    "which one made the X point?"    …from its statement about X, whose document becomes the topic
     "and Pulse?" / "what about X?"   the last question asked again, for that party
     "no, Care England I mean"        the correction replaces the party (or topic) it names
+    "X, not Y: what does it want?"   a question of its own, with Y dropped from the carried topic
     "why?" / "why not?"              the reasons around the last answer's claim
     "when was that?" (short, leaning) searched together with the last question
     "… back to X: …?"                searched together with the earlier turn about X
@@ -77,7 +79,7 @@ WHO_SAID = re.compile(r"^\s*(?:so\s+|and\s+|ok\s+)?(?:who|which (?:one|party|sid
                       r"(?:said|says|say|wrote|writes|argued|argues|claimed|claims|made|is|was|'s|’s)\s+(?:that|this|it|so|those)\b"
                       r"|^\s*whose (?:words|views?|quotes?|claims?|points?|lines?) (?:is|was|are|were) (?:that|this|those|these)\b|^\s*who(?:'s| is) (?:that|this) from\b"
                       r"|^\s*who said\s*\??\s*$"
-                      # "who says the private clinics bit?", "who made that point about X": one statement of the last answer
+                      # "which one made the clinics point?", "who made that point about X": one statement of the last answer
                       r"|^\s*(?:so\s+|and\s+|ok\s+)?(?:who|which (?:one|party|side|organisation|group|body|person))\s+"
                       r"(?:said|says|say|wrote|writes|argued|argues|claimed|claims|made)\s+(?:the|that|this)\s+[^?.!]{0,60}?"
                       r"\b(?:bit|part|line|point|claim|thing|stuff|quote|comment)s?\b"
@@ -202,11 +204,11 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
     if CORRECTION.search(question) and ASKS.search(question) and len(own) >= 3:
         # "no, I meant the earlier plan: what did it promise?": a question of its own about the corrected topic
         wrong = named_speakers(" ".join(NOT_X.findall(question)), speakers, glossary)
-        if wrong:   # "…the petition, not the govt. what did it say?": the voice ruled out is neither asked nor searched for
+        if wrong:   # "…Care England, not the ministers: what does it want?": the voice ruled out is neither asked nor searched for
             asked = " ".join(NOT_X.sub(" ", question).split())
             carried = prev_q
             ruled_out = [alias for sid in wrong for alias in speakers[sid].aliases] + words(" ".join(NOT_X.findall(question)))
-            for name in ruled_out:   # its names, and the words the turn ruled it out by ("not the govt")
+            for name in ruled_out:   # its names, and the words the turn ruled it out by ("not the ministers")
                 carried = alias_rx(name).sub(" ", carried)
             carried = " ".join(carried.split())
             right = tuple(p for p in named if p not in wrong)
