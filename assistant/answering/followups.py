@@ -121,11 +121,16 @@ def content_words(text: str, speakers: dict[str, Speaker] | None = None) -> list
 
 
 def topic_index(history: list[Past]) -> int | None:
-    """The most recent turn that can be the topic: not declined."""
-    for i in range(len(history) - 1, -1, -1):
-        if not history[i].declined:
+    """The most recent turn that can be the topic: not declined, and not a follow-up that abstained — what it
+    asked for was not there, so the topic stays the one it leaned on ("is it the same in Cornwall?" abstains;
+    "and the councils' view of it?" is still about the earlier answer, not about Cornwall)."""
+    usable = [i for i in range(len(history)) if not history[i].declined]
+    for i in reversed(usable):
+        p = history[i]
+        leaned = bool(p.query) and p.query != p.question and i != usable[0]
+        if p.answered or not leaned:
             return i
-    return None
+    return usable[-1] if usable else None
 
 
 def returned_to(question: str, history: list[Past], speakers: dict[str, Speaker]) -> int | None:

@@ -76,6 +76,19 @@ def test_a_correction_with_its_own_question_drops_the_voice_it_rules_out(speaker
     assert "Government petition" in r.query and r.voices == ()
 
 
+def test_an_abstained_follow_up_hands_the_topic_back_to_the_turn_it_leaned_on(speakers):
+    first = past("Will foundation trusts lose the freedom to borrow?", query="Will foundation trusts lose the freedom to borrow?")
+    missed = past("is that the same in cornwall?", query="is that the same in cornwall? Will foundation trusts lose the freedom to borrow?",
+                  answered=False)
+    r = resolve("and what does the LGA think of it?", [first, missed], speakers)
+    assert r.refers_to == 0 and "cornwall" not in r.query and "borrow" in r.query
+    # counter-examples: an abstained question of its own is still the topic, and so is an answered follow-up
+    new_topic = past("how big is the cap in pounds?", query="how big is the cap in pounds?", answered=False)
+    assert resolve("and what does the LGA think of it?", [first, new_topic], speakers).refers_to == 1
+    answered = past("is that the same in cornwall?", query=missed.query)
+    assert resolve("and what does the LGA think of it?", [first, answered], speakers).refers_to == 1
+
+
 def test_why_leans_on_the_last_topic(speakers):
     h = [past("Will the Government pause the reforms?", speakers=("dhsc",))]
     r = resolve("why not?", h, speakers)
