@@ -122,8 +122,8 @@ def content_words(text: str, speakers: dict[str, Speaker] | None = None) -> list
 
 def topic_index(history: list[Past]) -> int | None:
     """The most recent turn that can be the topic: not declined, and not a follow-up that abstained — what it
-    asked for was not there, so the topic stays the one it leaned on ("is it the same in Cornwall?" abstains;
-    "and the councils' view of it?" is still about the earlier answer, not about Cornwall)."""
+    asked for was not there, so the topic stays the one it leaned on (a follow-up about Cornwall abstains;
+    the turn after it is still about the earlier answer, not about Cornwall)."""
     usable = [i for i in range(len(history)) if not history[i].declined]
     for i in reversed(usable):
         p = history[i]
