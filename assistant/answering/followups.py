@@ -5,7 +5,8 @@ r"""Conversations: each turn resolved against the earlier turns' questions *and 
     "and Pulse?" / "what about X?"   the last question asked again, for that party
     "no, Care England I mean"        the correction replaces the party (or topic) it names
     "X, not Y: what does it want?"   a question of its own, with Y dropped from the carried topic
-    "why?" / "why not?"              the reasons around the last answer's claim
+    "why?" / "why not?"              the reasons around the last answer's claim, in the words of the voice
+                                     the last question was about (else the one the answer quoted first)
     "when was that?" (short, leaning) searched together with the last question
     "… back to X: …?"                searched together with the earlier turn about X
     "anyone else?" / "who else?"     the last question, answered by voices the last answer did not quote
@@ -238,7 +239,7 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
         return Resolution(FollowUp.CONTINUE, question, f"{question} {earlier}", (), a, earlier,
                           others_than=history[a].speakers)
     if WHY.search(question) and len(own) <= 4:
-        return Resolution(FollowUp.WHY, question, f"{question} {prev_q}", (), t, prev_q, prev.speakers[:1])
+        return Resolution(FollowUp.WHY, question, f"{question} {prev_q}", (), t, prev_q, subject(prev, speakers))
     if named and len(words(question)) <= 6 and not ASKS.search(question) and not OWN_YES_NO.search(question) and len(own) <= 2:
         rewritten = swap_parties(prev_q, prev.parties or prev.speakers[:1], named, speakers)
         return Resolution(FollowUp.PARTY, rewritten, rewritten, named, t)

@@ -95,6 +95,15 @@ def test_why_leans_on_the_last_topic(speakers):
     assert r.kind == FollowUp.WHY and "pause the reforms" in r.query and r.context
 
 
+def test_why_asks_the_reasons_of_the_voice_the_last_question_was_about(speakers):
+    # the last answer quoted the petitioners first, but the question was about Care England
+    h = [past("Did Care England accept the plan?", parties=("care_england",), speakers=("petitioners", "care_england"))]
+    assert resolve("why not?", h, speakers).voices == ("care_england",)
+    # the counter-example: a question naming no one, and "why?" asks the voice the answer quoted first
+    h = [past("Was the plan accepted?", speakers=("petitioners", "care_england"))]
+    assert resolve("why not?", h, speakers).voices == ("petitioners",)
+
+
 @pytest.mark.parametrize("q", ["anything else she asked for?", "what else is he after? they want more?", "what else do they say"])
 def test_more_asks_the_same_voice_for_what_was_not_quoted(speakers, q):
     h = [past("Did Care England want providers on the boards?", parties=("care_england",))]
