@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .answering.compose import AnswerContext, Evidence, compose, statements_answer, weigh
-from .answering.followups import POINTERS, FollowUp, Past, Resolution, content_words, resolve, topic_index
+from .answering.followups import FollowUp, Past, Resolution, content_words, pointed, resolve, topic_index
 from .answering.intent import Intent, named_speakers, read_intent
 from .answering.earlier import about, more_of, sentence_before
 from .answering.patterns import CONTINUES, DATE_RX
@@ -28,7 +28,7 @@ from .retrieval.hybrid import HybridRetriever
 from .routing.router import CAPABILITY, decline, route
 from .routing.screen import load_screen
 from .settings import Settings
-from .text import plain, stem
+from .text import plain
 from .types import Answer, Behaviour, Citation, Filters, Hit, Reason, Role, RouteKind, Statement
 
 HistoryItem = Answer | dict | str     # an earlier Answer, its `to_dict()` (web and JSON clients), or a bare question
@@ -275,8 +275,7 @@ class Assistant:
         lead = next((s for s in earlier if s.role == Role.ANSWER), earlier[0])
         query = res.query
         if res.kind == FollowUp.WHO_SAID:   # "which one made the X point?": the statement about X, not the answer's lead
-            pointed = {stem(w) for w in content_words(q, self.corpus.speakers)} - POINTERS
-            found = about(earlier, pointed, self.answering.glossary)
+            found = about(earlier, pointed(q, self.corpus.speakers), self.answering.glossary)
             if found is not None:   # …and the topic is now that statement's document ("and how old is that document?")
                 lead, query = found, f"{q} {found.citation.document.title}"
         if res.kind == FollowUp.SOURCE:

@@ -58,5 +58,6 @@ def about(earlier: list[Statement], stems: set[str], glossary: Glossary | None =
         have = token_set(st.citation.quote)
         return (len(stems & have), sum(bool((glossary.equivalents(s) if glossary else {s}) & have) for s in stems))
 
-    best = max(earlier, key=held, default=None)   # max keeps the first of equals
-    return best if best is not None and held(best) > (0, 0) else None
+    scored = [(held(st), st) for st in earlier]
+    best = max(scored, key=lambda x: x[0], default=None)   # max keeps the first of equals
+    return best[1] if best is not None and best[0] > (0, 0) else None

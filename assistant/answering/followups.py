@@ -121,6 +121,22 @@ def content_words(text: str, speakers: dict[str, Speaker] | None = None) -> list
             and stem(w) not in FILLERS and w not in {"meant", "mean", "sorry", "no", "diff", "different", "topic"}]
 
 
+def without(text: str, names: list[str]) -> str:
+    """The text with each of the names (voices' aliases, words) taken out as whole words.
+
+    >>> without("Pulse reports that ministers agree", ["pulse", "ministers"])
+    'reports that agree'
+    """
+    for name in names:
+        text = alias_rx(name).sub(" ", text)
+    return " ".join(text.split())
+
+
+def pointed(question: str, speakers: dict[str, Speaker]) -> set[str]:
+    """The stems of what "which one made the X point?" points at: its topic words, not the pointing words."""
+    return {stem(w) for w in content_words(question, speakers)} - POINTERS
+
+
 def topic_index(history: list[Past]) -> int | None:
     """The most recent turn that can be the topic: not declined, and not a follow-up that abstained — what it
     asked for was not there, so the topic stays the one it leaned on (a follow-up about Cornwall abstains;
@@ -209,14 +225,12 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
     prev_q = " ".join((prev.query or prev.question).split()[:MAX_CARRIED])
     if CORRECTION.search(question) and ASKS.search(question) and len(own) >= 3:
         # "no, I meant the earlier plan: what did it promise?": a question of its own about the corrected topic
-        wrong = named_speakers(" ".join(NOT_X.findall(question)), speakers, glossary)
+        not_x = " ".join(NOT_X.findall(question))
+        wrong = named_speakers(not_x, speakers, glossary)
         if wrong:   # "…Care England, not the ministers: what does it want?": the voice ruled out is neither asked nor searched for
             asked = " ".join(NOT_X.sub(" ", question).split())
-            carried = prev_q
-            ruled_out = [alias for sid in wrong for alias in speakers[sid].aliases] + words(" ".join(NOT_X.findall(question)))
-            for name in ruled_out:   # its names, and the words the turn ruled it out by ("not the ministers")
-                carried = alias_rx(name).sub(" ", carried)
-            carried = " ".join(carried.split())
+            # its names, and the words the turn ruled it out by ("not the ministers")
+            carried = without(prev_q, [alias for sid in wrong for alias in speakers[sid].aliases] + words(not_x))
             right = tuple(p for p in named if p not in wrong)
             return Resolution(FollowUp.CONTINUE, asked, f"{asked} {carried}", (), t, carried, right)
         return Resolution(FollowUp.CONTINUE, question, f"{question} {prev_q}", (), t, prev_q)
@@ -232,10 +246,8 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
         return Resolution(FollowUp.MORE, question, f"{question} {prev_q}", (), t, prev_q, subject(prev, speakers))
     if OTHERS.search(question) and a is not None and history[a].speakers and len(own) <= 4:
         earlier = " ".join((history[a].query or history[a].question).split()[:MAX_CARRIED])
-        for sid in history[a].speakers:   # their names would only find them again
-            for alias in speakers[sid].aliases if sid in speakers else ():
-                earlier = alias_rx(alias).sub(" ", earlier)
-        earlier = " ".join(earlier.split())
+        earlier = without(earlier, [alias for sid in history[a].speakers if sid in speakers   # their names would only
+                                    for alias in speakers[sid].aliases])                      # find them again
         return Resolution(FollowUp.CONTINUE, question, f"{question} {earlier}", (), a, earlier,
                           others_than=history[a].speakers)
     if WHY.search(question) and len(own) <= 4:
