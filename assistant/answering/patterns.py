@@ -99,3 +99,6 @@ def is_item_at(text: str, start: int) -> bool:
 
 # a sentence that continues the one before it: "He said…", "This…", "They also…"
 CONTINUES = re.compile(r"^[‘'“\"]?(?:he|she|it|they|this|these|that|those|its|their|his|her|such)\b", re.I)
+
+# a sentence that itself asks ("Who benefits?"): a passage's rhetorical question states nothing, so it answers nothing
+ASKING = re.compile(r"\?[\s’'”\")]*$")

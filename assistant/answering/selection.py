@@ -13,7 +13,7 @@ from ..settings import AnswerWeights
 from ..text import token_set
 from ..types import KINDS, Role
 from .intent import Intent
-from .patterns import CONTINUES
+from .patterns import ASKING, CONTINUES
 from .qtypes import ANSWER_FORMS
 from .features import Candidate
 
@@ -93,8 +93,11 @@ def form_wanted(intent: Intent) -> bool:
 def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: dict[str, str],
            w: AnswerWeights = AnswerWeights()) -> list[Pick]:
     """The statements of the answer, in reading order: the answer's block first, then the other sides."""
-    if not cands:
+    # a sentence that only asks ("Who benefits?") is never quoted as an answer or a side: it states nothing
+    kept = [(c, p) for c, p in zip(cands, probs) if not ASKING.search(c.text)]
+    if not kept:
         return []
+    cands, probs = [c for c, _ in kept], [p for _, p in kept]
     cap = w.word_budget + w.side_words   # sides are heard up to here, a comparison's larger budget included
     if "comparison" in intent.types:
         w = replace(w, word_budget=w.comparison_budget)

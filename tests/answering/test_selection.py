@@ -109,3 +109,15 @@ def test_a_comparison_gets_the_larger_budget_for_each_sides_point():
     w = AnswerWeights(word_budget=105, comparison_budget=150)
     assert len(select(plain, cs, probs, {"lga": "local_government"}, w)) == 2
     assert len(select(compare, cs, probs, {"lga": "local_government"}, w)) == 3
+
+
+def test_a_sentence_that_only_asks_is_never_quoted():
+    # a passage's rhetorical question ("Who gains?") states nothing: the likelier of the two is passed over
+    cands = [cand(0, "blog", "Who gains from the new boards?"),
+             cand(1, "blog", "The blog says contracts go to a variety of providers."),
+             cand(2, "lga", "Is this the end of local say? We think not.")]
+    picks = select(intent(()), cands, [0.9, 0.6, 0.5], KINDS, AnswerWeights())
+    assert [p.candidate.text for p in picks][0] == cands[1].text
+    assert all(not p.candidate.text.endswith("from the new boards?") for p in picks)
+    assert cands[2].text in [p.candidate.text for p in picks]   # a question mark inside a sentence is no question
+    assert select(intent(()), cands[:1], [0.9], KINDS, AnswerWeights()) == []
