@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .answering.compose import AnswerContext, Evidence, compose, statements_answer, weigh
-from .answering.followups import FollowUp, Past, Resolution, content_words, pointed, resolve, topic_index
+from .answering.followups import FollowUp, Past, Resolution, content_words, leaned, pointed, resolve, topic_index
 from .answering.intent import Intent, named_speakers, read_intent
 from .answering.earlier import about, more_of, sentence_before
 from .answering.patterns import CONTINUES, DATE_RX
@@ -166,7 +166,8 @@ class Assistant:
         answer = compose(q, weighed.intent, weighed.evidence, weighed.hits, self.answering)
         timings["compose"] = (time.perf_counter() - t0) * 1000
         timings["total"] = (time.perf_counter() - t_start) * 1000
-        return replace(answer, hits=tuple(weighed.hits), timings_ms=timings, retrieval_query=res.query), weighed
+        return replace(answer, hits=tuple(weighed.hits), timings_ms=timings, retrieval_query=res.query,
+                       resolved_as=str(res.kind)), weighed
 
     def _weigh(self, res: Resolution, history: list[HistoryItem], filters: Filters, timings: dict,
                known: dict[str, np.ndarray] | None = None) -> "Weighed":
@@ -301,7 +302,7 @@ class Assistant:
                     hits.append(Hit(dateline[0], 0.0, len(hits) + 1))
         intent = read_intent(q, self.corpus.speakers, self.answering.glossary)
         ans = statements_answer(q, intent, picks, hits, self.answering)
-        return replace(ans, hits=tuple(hits), timings_ms=_total(t_start), retrieval_query=query)
+        return replace(ans, hits=tuple(hits), timings_ms=_total(t_start), retrieval_query=query, resolved_as=str(res.kind))
 
     def _more(self, q: str, res: Resolution, earlier: list[Statement], t_start: float) -> "Answer | None":
         """"What else did they want?" from the passages the last answer quoted them from; None when they say no
@@ -311,7 +312,8 @@ class Assistant:
             return None
         intent = read_intent(q, self.corpus.speakers, self.answering.glossary)
         ans = statements_answer(q, intent, picks[:self.settings.answer.max_statements], hits, self.answering)
-        return replace(ans, hits=tuple(hits), timings_ms=_total(t_start), retrieval_query=res.query)
+        return replace(ans, hits=tuple(hits), timings_ms=_total(t_start), retrieval_query=res.query,
+                       resolved_as=str(res.kind))
 
     def _dateline(self, doc_id: str):
         """The first sentence of a document that carries a date of the document's own year (its byline or
@@ -331,12 +333,13 @@ class Assistant:
         if isinstance(h, Answer):
             return Past(h.question, named_speakers(h.question, speakers, g), h.retrieval_query,
                         h.behaviour == Behaviour.ANSWER, h.behaviour == Behaviour.REFUSE,
-                        tuple(dict.fromkeys(s.speaker.id for s in h.statements)))
+                        tuple(dict.fromkeys(s.speaker.id for s in h.statements)), leaned(h.resolved_as, h.question, h.retrieval_query))
         if isinstance(h, dict):
             question = str(h.get("question", ""))
             return Past(question, named_speakers(question, speakers, g), str(h.get("retrieval_query") or ""),
                         h.get("behaviour", "answer") == "answer", h.get("behaviour") == "refuse_or_redirect",
-                        tuple(dict.fromkeys(str(s.get("speaker_id", "")) for s in h.get("statements") or [] if isinstance(s, dict))))
+                        tuple(dict.fromkeys(str(s.get("speaker_id", "")) for s in h.get("statements") or [] if isinstance(s, dict))),
+                        leaned(str(h.get("resolved_as") or ""), question, str(h.get("retrieval_query") or "")))
         return Past(str(h), named_speakers(str(h), speakers, g))
 
     def statements_of(self, h: HistoryItem) -> list[Statement]:

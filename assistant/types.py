@@ -231,6 +231,7 @@ class Answer:
     hits: tuple[Hit, ...] = ()           # what retrieval returned (also for abstentions)
     timings_ms: dict = field(default_factory=dict)
     retrieval_query: str = ""            # the question as resolved against the conversation
+    resolved_as: str = ""                # how: "new", or the kind of follow-up ("continue", "party", …); "" not retrieved
     notes: tuple[str, ...] = ()          # Note values
     statements: tuple[Statement, ...] = ()
     reason: Reason = Reason.ANSWERED
@@ -251,6 +252,7 @@ class Answer:
             "notes": [str(n) for n in self.notes],
             "sides": list(self.sides),
             "retrieval_query": self.retrieval_query,
+            "resolved_as": self.resolved_as,
             "timings_ms": {k: round(v, 2) for k, v in self.timings_ms.items()},
         }
 

@@ -165,7 +165,7 @@ def fake_settings_for(index_dir: Path, corpus_dir: Path = CORPUS_DIR, **kw) -> S
 QUOTE_CITE = re.compile(r"“(.*?)” \[(\d+)\]", re.S)
 QUOTED = re.compile(r"“.*?”(?= \[\d+\])", re.S)
 CONTRACT_KEYS = {"question", "behaviour", "answer", "statements", "citations", "reason", "detail", "notes", "sides",
-                 "retrieval_query", "timings_ms"}
+                 "retrieval_query", "resolved_as", "timings_ms"}
 CITATION_KEYS = {"n", "doc_id", "title", "publisher", "date", "speaker", "url", "page", "quote", "passage"}
 MAX_ANSWER_WORDS = 220   # a list's items may run past the word budget
 

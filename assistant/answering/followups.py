@@ -60,6 +60,19 @@ class Past:
     answered: bool = True               # it gave an answer (not an abstention)
     declined: bool = False              # refused or redirected: never the topic
     speakers: tuple[str, ...] = ()      # speakers its statements quote
+    leaned: bool | None = None          # it was resolved as a follow-up of an earlier turn (None: not recorded)
+
+
+def leaned(resolved_as: str, question: str, query: str) -> bool:
+    """Whether a turn leaned on an earlier one: its recorded resolution says; an answer without one (built by
+    hand, or the JSON of an older client) is judged by its query being more than its question.
+
+    >>> leaned("new", "whats an ICB pls", "what's an ICB please"), leaned("", "and why?", "and why? what is an ICB")
+    (False, True)
+    """
+    if resolved_as:
+        return resolved_as != FollowUp.NEW
+    return bool(query) and query != question
 
 
 @dataclass(frozen=True)
@@ -144,8 +157,8 @@ def topic_index(history: list[Past]) -> int | None:
     usable = [i for i in range(len(history)) if not history[i].declined]
     for i in reversed(usable):
         p = history[i]
-        leaned = bool(p.query) and p.query != p.question and i != usable[0]
-        if p.answered or not leaned:
+        lean = p.leaned if p.leaned is not None else leaned("", p.question, p.query)
+        if p.answered or not lean or i == usable[0]:
             return i
     return usable[-1] if usable else None
 

@@ -117,7 +117,7 @@ def score(q: dict, out: Output, n_relevant: int, cites: bool = True) -> dict:
 
 
 def result_row(q: dict, system: str, out: Output, metrics: dict) -> dict:
-    """One line of results.jsonl (a conversation turn also carries `turn`, 0-based, and the resolved query)."""
+    """One line of results.jsonl (a conversation turn also carries `turn`, 0-based, the resolved query and how it was resolved)."""
     row = {"id": q["id"], "system": system, "type": q["type"], "question": q["question"],
            "expected_behaviour": q["expected_behaviour"], "behaviour": out.behaviour, "answer": out.answer,
            "citations": out.citations, "retrieved": out.retrieved,
@@ -129,6 +129,7 @@ def result_row(q: dict, system: str, out: Output, metrics: dict) -> dict:
     if "turn" in q:
         row["turn"] = q["turn"]
         row["retrieval_query"] = getattr(out.state, "retrieval_query", "")
+        row["resolved_as"] = getattr(out.state, "resolved_as", "")
     return row
 
 

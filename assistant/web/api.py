@@ -79,6 +79,7 @@ class AskResult(BaseModel):
     notes: list[str]
     sides: list[str]
     retrieval_query: str
+    resolved_as: str = Field(description="new, or the kind of follow-up the turn was resolved as; empty when nothing was retrieved")
     timings_ms: dict[str, float]
     filters: dict
     contested: bool

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import httpx
 
 from .. import check_question
+from ..answering.followups import FollowUp
 from ..errors import HcbError, QuestionError, StoreUnavailableError
 from ..settings import Settings
 from ..types import BEHAVIOURS, KINDS, Filters, Role
@@ -145,6 +146,9 @@ def _answer_record(item: dict, what: str, limits: Limits) -> dict:
             raise RequestError(f"{what}: {key} must be text, not {_type_name(value)}")
         if len(value) > cap:
             raise RequestError(f"{what}: {key} is {len(value):,} characters; the limit is {cap:,}", 413)
+    resolved_as = item.get("resolved_as", "")
+    if resolved_as not in RESOLUTIONS:
+        raise RequestError(f"{what}: resolved_as must be one of {', '.join(RESOLUTIONS[1:])} (or left out)")
     behaviour = item.get("behaviour", "answer")
     if behaviour not in BEHAVIOURS:
         raise RequestError(f"{what}: behaviour must be one of {', '.join(BEHAVIOURS)}")
@@ -153,13 +157,14 @@ def _answer_record(item: dict, what: str, limits: Limits) -> dict:
         raise RequestError(f"{what}: a statement's role must be one of {', '.join(ROLES)}")
     citations = [_fields(c, what, "citations", CITATION_FIELDS) for c in _objects(item, "citations", what)]
     return {"question": item.get("question", ""), "retrieval_query": item.get("retrieval_query", ""),
-            "behaviour": behaviour, "statements": statements, "citations": citations}
+            "resolved_as": resolved_as, "behaviour": behaviour, "statements": statements, "citations": citations}
 
 
 # what the answer stage reads of an earlier answer's statements and citations, with each field's type and default
 STATEMENT_FIELDS = {"role": (str, "answer"), "n": (int, 0), "quote": (str, ""), "speaker_id": (str, "")}
 CITATION_FIELDS = {"n": (int, 0), "chunk_id": (str, "")}
 ROLES = tuple(r.value for r in Role)
+RESOLUTIONS = ("",) + tuple(k.value for k in FollowUp)
 
 
 def _objects(item: dict, key: str, what: str) -> list:

@@ -67,7 +67,7 @@ def test_to_dict_is_the_json_contract(fake_assistant):
     d = ans.to_dict()
     assert set(d) == CONTRACT_KEYS
     assert d["question"] == "What will Integrated Care Boards do?" and d["answer"] == ans.text
-    assert d["behaviour"] == "answer"
+    assert d["behaviour"] == "answer" and d["resolved_as"] == "new"
     assert len(d["citations"]) == len(ans.citations) >= 1
     for n, c in enumerate(d["citations"], 1):
         assert CITATION_KEYS <= set(c), CITATION_KEYS - set(c)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.followups import FollowUp, Past, resolve
+from assistant.answering.followups import FollowUp, Past, leaned, resolve, topic_index
 
 
 @pytest.fixture(scope="module")
@@ -200,3 +200,17 @@ def test_a_yes_no_question_naming_a_party_is_not_a_party_switch(speakers):
     h = [past("is there a petition to stop the white paper?", parties=("petitioners",))]
     r = resolve("did the govt listen to them", h, speakers, load_glossary())
     assert r.kind == FollowUp.CONTINUE and r.query.startswith("did the govt listen to them")
+
+
+def test_an_abstained_new_question_is_the_topic_even_when_its_spelling_was_written_out():
+    # "pls" is searched as "please": query and question differ, yet the turn leaned on nothing — the recorded
+    # resolution says so, and the next turn leans on it, not on the turn before
+    first = Past("who sits on an ICB board", answered=True, query="who sits on an ICB board")
+    asked = Past("whats a place based partnership pls", answered=False,
+                 query="what's a place based partnership please", leaned=leaned("new", "whats…", "what's…"))
+    assert topic_index([first, asked]) == 1
+    leaning = Past("and how many are there", answered=False, query="and how many are there who sits on an ICB board",
+                   leaned=leaned("continue", "", ""))
+    assert topic_index([first, leaning]) == 0   # an abstained follow-up hands the topic back
+    # an answer without a recorded resolution (an older client's JSON) is judged by its query
+    assert leaned("", "and why?", "and why? who sits on an ICB board") and not leaned("", "why", "why")

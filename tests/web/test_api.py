@@ -20,7 +20,7 @@ from webhelpers import ARTIFACTS, ROOT
 pytestmark = pytest.mark.slow
 
 CONTRACT = {"question", "behaviour", "answer", "statements", "citations", "reason", "detail", "notes", "sides",
-            "retrieval_query", "timings_ms"}
+            "retrieval_query", "resolved_as", "timings_ms"}
 CITATION = {"n", "doc_id", "chunk_id", "title", "publisher", "date", "kind", "section", "speaker", "speaker_id",
             "speaker_kind", "url", "page", "quote", "passage"}
 
