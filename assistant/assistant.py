@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .answering.compose import AnswerContext, Evidence, compose, statements_answer, weigh
-from .answering.followups import FollowUp, Past, Resolution, content_words, leaned, pointed, resolve, topic_index
+from .answering.followups import FollowUp, Past, Resolution, content_words, leaned, pointed, resolve, topic_index, topical
 from .answering.intent import Intent, named_speakers, read_intent
 from .answering.earlier import about, more_of, sentence_before
 from .answering.patterns import CONTINUES, DATE_RX
@@ -332,12 +332,13 @@ class Assistant:
         speakers, g = self.corpus.speakers, self.answering.glossary
         if isinstance(h, Answer):
             return Past(h.question, named_speakers(h.question, speakers, g), h.retrieval_query,
-                        h.behaviour == Behaviour.ANSWER, h.behaviour == Behaviour.REFUSE,
+                        h.behaviour == Behaviour.ANSWER, h.behaviour == Behaviour.REFUSE and not topical(h.reason),
                         tuple(dict.fromkeys(s.speaker.id for s in h.statements)), leaned(h.resolved_as, h.question, h.retrieval_query))
         if isinstance(h, dict):
             question = str(h.get("question", ""))
             return Past(question, named_speakers(question, speakers, g), str(h.get("retrieval_query") or ""),
-                        h.get("behaviour", "answer") == "answer", h.get("behaviour") == "refuse_or_redirect",
+                        h.get("behaviour", "answer") == "answer",
+                        h.get("behaviour") == "refuse_or_redirect" and not topical(str(h.get("reason") or "")),
                         tuple(dict.fromkeys(str(s.get("speaker_id", "")) for s in h.get("statements") or [] if isinstance(s, dict))),
                         leaned(str(h.get("resolved_as") or ""), question, str(h.get("retrieval_query") or "")))
         return Past(str(h), named_speakers(str(h), speakers, g))

@@ -13,8 +13,8 @@ r"""Conversations: each turn resolved against the earlier turns' questions *and 
     "what else is he asking for?"    the same voices, what the last answer did not already quote
     anything self-contained          a new topic: not merged with the old one
 
-A declined turn never becomes the topic; an abstained one still can. Pure: question and history in,
-a `Resolution` out.
+A declined turn never becomes the topic (unless only its request was declined: `topical`); an abstained one
+still can. Pure: question and history in, a `Resolution` out.
 
     >>> r = resolve("and the LGA?", [Past("Government's view on councils' role?", ("dhsc",))], SPEAKERS_EXAMPLE)
     >>> str(r.kind), r.question, r.parties
@@ -148,6 +148,22 @@ def without(text: str, names: list[str]) -> str:
 def pointed(question: str, speakers: dict[str, Speaker]) -> set[str]:
     """The stems of what "which one made the X point?" points at: its topic words, not the pointing words."""
     return {stem(w) for w in content_words(question, speakers)} - POINTERS
+
+
+# a declined request for an opinion, a vote or a wrongdoing is still about the documents' topic ("is the bill good
+# or bad?", "help me sign the petition twice"): the next turn's "it" is that bill, that petition. Its question is
+# the topic, as an abstained question's would be. An injected instruction, an invented quote, an off-topic request
+# never is: its words are not a question about the documents.
+TOPICAL_DECLINES = frozenset({"opinion", "wrongdoing"})
+
+
+def topical(reason: str) -> bool:
+    """Whether a turn declined for `reason` can still be the conversation's topic.
+
+    >>> topical("opinion"), topical("injection")
+    (True, False)
+    """
+    return reason in TOPICAL_DECLINES
 
 
 def topic_index(history: list[Past]) -> int | None:

@@ -26,7 +26,7 @@ from .. import check_question
 from ..answering.followups import FollowUp
 from ..errors import HcbError, QuestionError, StoreUnavailableError
 from ..settings import Settings
-from ..types import BEHAVIOURS, KINDS, Filters, Role
+from ..types import BEHAVIOURS, KINDS, Filters, Reason, Role
 
 log = logging.getLogger("hcb.web")
 STORE_DOWN = "The document store is not reachable; try again shortly."
@@ -156,8 +156,11 @@ def _answer_record(item: dict, what: str, limits: Limits) -> dict:
     if any(s["role"] not in ROLES for s in statements):
         raise RequestError(f"{what}: a statement's role must be one of {', '.join(ROLES)}")
     citations = [_fields(c, what, "citations", CITATION_FIELDS) for c in _objects(item, "citations", what)]
+    reason = item.get("reason", "")
+    if reason not in REASONS:
+        raise RequestError(f"{what}: reason must be one of {', '.join(REASONS[1:])} (or left out)")
     return {"question": item.get("question", ""), "retrieval_query": item.get("retrieval_query", ""),
-            "resolved_as": resolved_as, "behaviour": behaviour, "statements": statements, "citations": citations}
+            "resolved_as": resolved_as, "behaviour": behaviour, "reason": reason, "statements": statements, "citations": citations}
 
 
 # what the answer stage reads of an earlier answer's statements and citations, with each field's type and default
@@ -165,6 +168,7 @@ STATEMENT_FIELDS = {"role": (str, "answer"), "n": (int, 0), "quote": (str, ""), 
 CITATION_FIELDS = {"n": (int, 0), "chunk_id": (str, "")}
 ROLES = tuple(r.value for r in Role)
 RESOLUTIONS = ("",) + tuple(k.value for k in FollowUp)
+REASONS = ("",) + tuple(r.value for r in Reason)
 
 
 def _objects(item: dict, key: str, what: str) -> list:

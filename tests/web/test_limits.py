@@ -49,6 +49,7 @@ def test_a_good_request_passes_with_its_filters():
     ({"history": [{"question": "ok", "citations": "x"}]}, 400, "citations must be a list with an object per item"),
     ({"history": [{"question": "ok", "behaviour": ["answer"]}]}, 400, "behaviour must be one of"),
     ({"history": [{"question": "ok", "resolved_as": "leaning"}]}, 400, "resolved_as must be one of new, continue"),
+    ({"history": [{"question": "ok", "reason": ["opinion"]}]}, 400, "reason must be one of answered, not_covered"),
 ])
 def test_each_bad_part_is_refused_with_its_fix(kw, status, words):
     e = refused(**kw)
@@ -61,7 +62,7 @@ def test_an_earlier_answer_keeps_only_what_the_next_answer_reads():
             "citations": [{"n": 1, "chunk_id": "abc", "passage": "long " * 100}], "timings_ms": {"total": 1}}
     (kept,) = check_ask(LIM, "And the LGA?", [item]).history
     assert kept == {"question": "What is an ICB?", "retrieval_query": "What is an ICB?", "resolved_as": "new", "behaviour": "answer",
-                    "statements": [{"role": "answer", "n": 1, "quote": "ICBs are…", "speaker_id": "dhsc"}],
+                    "reason": "", "statements": [{"role": "answer", "n": 1, "quote": "ICBs are…", "speaker_id": "dhsc"}],
                     "citations": [{"n": 1, "chunk_id": "abc"}]}
 
 
