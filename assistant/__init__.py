@@ -26,15 +26,15 @@ from .index.embed import make_embedder, set_offline_env
 from .ingest.operations import ChangeReport, DocumentRow, add_document, fetch_documents, list_documents, remove_document
 from .retrieval.filters import check_filters
 from .settings import Settings
-from .types import (Answer, Behaviour, Chunk, Citation, Document, Filters, Hit, Note, Reason, Role, RouteKind, Speaker,
-                    Statement)
+from .types import (Answer, Behaviour, Chunk, Citation, Document, Filters, FollowUp, Hit, Note, Reason, Role, RouteKind,
+                    Speaker, Statement)
 
 __all__ = [
     # answering
     "open_assistant", "Assistant", "check_question", "check_filters", "Settings", "Filters",
     # records and enums
     "Answer", "Statement", "Citation", "Hit", "Chunk", "Document", "Speaker", "Behaviour", "Role", "Reason", "RouteKind",
-    "Note",
+    "Note", "FollowUp",
     # operators: index and corpus
     "build_index", "index_status", "BuildReport", "Status", "load_corpus", "Corpus", "chunk_corpus", "make_embedder",
     "set_offline_env", "fetch_documents", "add_document", "remove_document", "list_documents", "ChangeReport",

@@ -42,6 +42,19 @@ class RouteKind(StrEnum):
     GREETING = "greeting"
 
 
+class FollowUp(StrEnum):
+    """How a turn was resolved against the conversation (`Answer.resolved_as`)."""
+
+    NEW = "new"
+    CONTINUE = "continue"        # leans on the last topic
+    PARTY = "party"              # the last question, for another party
+    CORRECTION = "correction"
+    WHY = "why"
+    MORE = "more"                # "anything else they asked for?": the same voices, beyond what was quoted
+    WHO_SAID = "who_said"
+    SOURCE = "source"
+
+
 class Note(StrEnum):
     """Facts about an answer that renderers show (never parsed back from text)."""
 

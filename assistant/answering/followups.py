@@ -25,11 +25,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from enum import StrEnum
 
 from ..glossary import Glossary
 from ..text import FILLERS, STOPWORDS, stem, words
-from ..types import Speaker
+from ..types import FollowUp, Speaker
 from .intent import alias_rx, named_speakers
 
 
@@ -37,17 +36,6 @@ from .intent import alias_rx, named_speakers
 POINTERS = frozenset(stem(w) for w in ("bit", "part", "line", "point", "claim", "thing", "stuff", "quote", "comment", "said", "say",
                                        "says", "wrote", "writes", "argued", "argues", "claims", "made", "one", "party", "side"))
 MAX_CARRIED = 40      # words of the earlier query a follow-up carries: the last topic, not the whole conversation
-
-
-class FollowUp(StrEnum):
-    NEW = "new"
-    CONTINUE = "continue"        # leans on the last topic
-    PARTY = "party"              # the last question, for another party
-    CORRECTION = "correction"
-    WHY = "why"
-    MORE = "more"                # "anything else they asked for?": the same voices, beyond what was quoted
-    WHO_SAID = "who_said"
-    SOURCE = "source"
 
 
 @dataclass(frozen=True)

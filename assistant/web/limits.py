@@ -23,10 +23,9 @@ from dataclasses import dataclass
 import httpx
 
 from .. import check_question
-from ..answering.followups import FollowUp
 from ..errors import HcbError, QuestionError, StoreUnavailableError
 from ..settings import Settings
-from ..types import BEHAVIOURS, KINDS, Filters, Reason, Role
+from ..types import BEHAVIOURS, KINDS, Filters, FollowUp, Reason, Role
 
 log = logging.getLogger("hcb.web")
 STORE_DOWN = "The document store is not reachable; try again shortly."
