@@ -102,14 +102,18 @@ SPEAKS = re.compile(r"\b(?:they|them|he|she|it|their|his|her)\b\s+(?:\w+\s+)?(?:
 # with or without its apostrophe, as people type ("what's", "whats", "who's", "whos")
 ASKS = re.compile(r"\b(?:what|who|whom|whose|when|where|which|why|how)\b\s+(?:\w+\s+)?(?:is|are|was|were|does|do|did|will|would|can|"
                   r"could|should|has|have|had|led|said|says|say|means?|many|much)\b"
-                  r"|\b(?:what|who|when|where|how)(?:['’]s|s)\b", re.I)
+                  r"|\b(?:what|who|when|where|how)(?:['’]s|s)\b"
+                  # "which X" asks which ones, whatever follows: "which think tanks?" is not "and the think tanks?"
+                  r"|\bwhich\s+\w+", re.I)
 # "… back to X: …", "going back to X, …": the turn returns to an earlier topic, not the last
 BACK_TO = re.compile(r"\b(?:back to|return(?:ing)? to|re(?:garding)? (?:the|your) earlier)\s+(?P<what>[^-–—:;,.?!]{2,60})", re.I)
 # "anyone else criticise that?", "who else says so?", "any other views?": other voices on the last topic
 # "what else does he want?" asks for more of the same voice; "who else?" for other voices
 MORE = re.compile(r"\b(?:what|anything) else\b", re.I)
 OTHERS = re.compile(r"\b(?:any ?one|any ?body|who|anything|what|where) else\b|\bany other (?:view|side|critic|group|body|"
-                    r"organisation|voice|source|people)s?\b|\b(?:what|how) do (?:the )?others\b", re.I)
+                    r"organisation|voice|source|people)s?\b|\b(?:what|how) do (?:the )?others\b"
+                    # "anyone apart from the LGA criticise that?", "anybody besides them?"
+                    r"|\b(?:any ?one|any ?body|who) (?:apart from|besides|other than|except|but)\b", re.I)
 # "was the LGA consulted on it?": a yes/no question of its own, not "and the LGA?"
 OWN_YES_NO = re.compile(r"^\s*(?:did|does|do|is|are|was|were|will|would|can|could|has|have|had|should)\b", re.I)
 NOT_X = re.compile(r"\bnot (?:the )?(.{2,40}?)(?:[,.?!]|$)", re.I)
@@ -262,11 +266,13 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
     if MORE.search(question) and SPEAKS.search(question) and not named and len(own) <= 4:
         return Resolution(FollowUp.MORE, question, f"{question} {prev_q}", (), t, prev_q, subject(prev, speakers))
     if OTHERS.search(question) and a is not None and history[a].speakers and len(own) <= 4:
-        earlier = " ".join((history[a].query or history[a].question).split()[:MAX_CARRIED])
-        earlier = without(earlier, [alias for sid in history[a].speakers if sid in speakers   # their names would only
-                                    for alias in speakers[sid].aliases])                      # find them again
-        return Resolution(FollowUp.CONTINUE, question, f"{question} {earlier}", (), a, earlier,
-                          others_than=history[a].speakers)
+        # the voices already heard, and any the turn names ("anyone apart from the LGA?"): not to be heard again,
+        # and their names would only find them again
+        heard = tuple(dict.fromkeys(history[a].speakers + named))
+        names = [alias for sid in heard if sid in speakers for alias in speakers[sid].aliases]
+        earlier = without(" ".join((history[a].query or history[a].question).split()[:MAX_CARRIED]), names)
+        asked = without(question, names) if named else question
+        return Resolution(FollowUp.CONTINUE, asked, f"{asked} {earlier}", (), a, earlier, others_than=heard)
     if WHY.search(question) and len(own) <= 4:
         return Resolution(FollowUp.WHY, question, f"{question} {prev_q}", (), t, prev_q, subject(prev, speakers))
     if named and len(words(question)) <= 6 and not ASKS.search(question) and not OWN_YES_NO.search(question) and len(own) <= 2:

@@ -43,7 +43,8 @@ def test_party_switch_asks_the_last_question_for_that_party(speakers):
     assert "social care" in r.question and "Care England" not in "What does the Government say"
 
 
-@pytest.mark.parametrize("q", ["what's the LGA?", "whats the LGA", "whos the LGA then", "what is the LGA?"])
+@pytest.mark.parametrize("q", ["what's the LGA?", "whats the LGA", "whos the LGA then", "what is the LGA?",
+                               "which think tanks", "which of the campaigners?"])
 def test_a_question_naming_a_party_is_its_own_question_however_it_is_typed(speakers, q):
     # "whats the LGA" asks what the LGA is: not the last question again for the LGA, the apostrophe or no
     h = [past("What does the Government say about social care?", parties=("dhsc",))]
@@ -174,7 +175,8 @@ def test_back_to_something_never_asked_is_resolved_as_usual(speakers):
     assert r.refers_to is None and r.kind == FollowUp.NEW
 
 
-@pytest.mark.parametrize("q", ["anyone else criticise that?", "who else says so?", "any other views?"])
+@pytest.mark.parametrize("q", ["anyone else criticise that?", "who else says so?", "any other views?",
+                               "anybody apart from the LGA unhappy?", "anyone besides them object?"])
 def test_others_asks_the_last_topic_of_voices_not_yet_quoted(speakers, q):
     h = [past("What did the LGA make of the new powers?", query="What did the LGA make of the new powers?",
               parties=("lga",), speakers=("lga",))]
