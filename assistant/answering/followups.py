@@ -10,7 +10,7 @@ r"""Conversations: each turn resolved against the earlier turns' questions *and 
     "when was that?" (short, leaning) searched together with the last question
     "… back to X: …?"                searched together with the earlier turn about X
     "anyone else?" / "who else?"     the last question, answered by voices the last answer did not quote
-    "what else is he asking for?"    the same voices, what the last answer did not already quote
+    "what else does he want?"        the same voices, what the last answer did not already quote
     anything self-contained          a new topic: not merged with the old one
 
 A declined turn never becomes the topic (unless only its request was declined: `topical`); an abstained one

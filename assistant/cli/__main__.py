@@ -1,4 +1,4 @@
-"""`python -m assistant.cli`: the same as `hcb`."""
+"""`python -m assistant.cli`: identical to `hcb`."""
 
 from .main import main
 

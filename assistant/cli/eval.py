@@ -83,7 +83,7 @@ def run(file: Path,
         seed: int = typer.Option(0, help="Bootstrap seed (same seed, same intervals)."),
         floors: Optional[Path] = typer.Option(None, "--floors", help="Exit 1 if a headline metric is below these floors (evals/floors.json)."),
         ):
-    """Evaluate a question set or conversations: metrics with 95% intervals, dev and test side by side."""
+    """Evaluate a question set or conversations: metrics with 95% intervals, dev beside test."""
     settings = Settings.from_env()
     a = open_assistant(settings)
     with Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),

@@ -128,7 +128,7 @@ def bench_cmd(questions: Path = typer.Option(Path("evals/questions.jsonl"), help
               code: Optional[Path] = typer.Option(None, "--code", help="With --synthetic: time another checkout of the code (its folder)."),
               rounds: int = typer.Option(3, "--rounds", help="With --synthetic: timed passes over the question set; with --embedding: rounds."),
               keep: Optional[Path] = typer.Option(None, "--keep", help="With --synthetic: copy the corpus and index here."),
-              embedding: bool = typer.Option(False, "--embedding", help="Embedding throughput of every backend, side by side.")):
+              embedding: bool = typer.Option(False, "--embedding", help="Embedding throughput of every backend, in one table.")):
     """Print speed and memory numbers: build, no-change rebuild, warm ask by stage, peak memory.
 
     With --synthetic N: one JSON object for a corpus of N passages (index open, warm ask p50/p95 by
