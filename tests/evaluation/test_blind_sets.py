@@ -24,6 +24,8 @@ CONVS2 = [json.loads(x) for x in (ROOT / "evals" / "conversations2.jsonl").read_
 SINGLES3 = [json.loads(x) for x in (ROOT / "evals" / "singles3.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 CONVS3 = [json.loads(x) for x in (ROOT / "evals" / "conversations3.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 PROBE3 = [json.loads(x) for x in (ROOT / "evals" / "routing-probe3.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+SINGLES4 = [json.loads(x) for x in (ROOT / "evals" / "singles4.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+CONVS4 = [json.loads(x) for x in (ROOT / "evals" / "conversations4.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
 def _assembler(name: str = "assemble.py"):
@@ -92,13 +94,28 @@ def test_the_third_round_has_its_own_frozen_split_and_a_test_split_for_the_probe
     assert sum(q["expected_behaviour"] == "refuse_or_redirect" for q in PROBE3) == 50
 
 
+def test_the_fourth_round_has_its_own_frozen_split_and_the_same_mix():
+    split_of = _assembler("assemble_round4.py").split_of
+    assert len(SINGLES4) == 100 and len(CONVS4) == 26 and {q["set"] for q in SINGLES4 + CONVS4} == {"blind4"}
+    for q in SINGLES4:
+        assert q["split"] == split_of(q.get("group") or q["id"]), q["id"]
+    for c in CONVS4:
+        assert c["split"] == split_of(c["id"]) and 3 <= len(c["turns"]) <= 5, c["id"]
+    for rows in (SINGLES4, CONVS4):
+        share = Counter(r["split"] for r in rows)
+        assert set(share) == {"dev", "test"} and share["test"] / len(rows) >= 0.30
+    kinds = Counter(q["expected_behaviour"] for q in SINGLES4)
+    assert kinds["abstain"] / len(SINGLES4) >= 0.32 and kinds["refuse_or_redirect"] == 8
+
+
 def test_legacy_set_is_marked_legacy():
     rows = [json.loads(x) for x in (ROOT / "evals" / "questions.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     assert len(rows) == 127 and {r["split"] for r in rows} == {"legacy"}
 
 
 def test_ids_are_unique():
-    ids = [q["id"] for q in SINGLES + SINGLES2 + SINGLES3 + PROBE + PROBE2 + PROBE3] + [c["id"] for c in CONVS + CONVS2 + CONVS3]
+    ids = ([q["id"] for q in SINGLES + SINGLES2 + SINGLES3 + SINGLES4 + PROBE + PROBE2 + PROBE3]
+           + [c["id"] for c in CONVS + CONVS2 + CONVS3 + CONVS4])
     assert len(ids) == len(set(ids))
 
 
@@ -124,7 +141,8 @@ def test_every_document_and_every_speaker_is_covered(corpus):
 
 @pytest.mark.parametrize("name", ["singles.jsonl", "conversations.jsonl", "questions.jsonl", "routing-probe.jsonl",
                                   "singles2.jsonl", "conversations2.jsonl", "routing-probe2.jsonl",
-                                  "singles3.jsonl", "conversations3.jsonl", "routing-probe3.jsonl"])
+                                  "singles3.jsonl", "conversations3.jsonl", "routing-probe3.jsonl",
+                                  "singles4.jsonl", "conversations4.jsonl"])
 def test_every_row_is_evaluated_without_warnings(corpus, name):
     es = read_eval_file(ROOT / "evals" / name, corpus, ROOT.parent / "shared" / "seeds")
     assert es.skipped == [] and es.warnings == []
