@@ -94,11 +94,13 @@ def plain(text: str) -> str:
     return _CASUAL.sub(lambda m: m.group(1) if m.group(1).isupper() and len(m.group(1)) == 1 else CASUAL[m.group(1).lower()], text)
 
 
-# Words that carry no topic in a question: who is asking, fillers, and question words (general English).
+# Words that carry no topic in a question: who is asking, fillers, question words (general English), a word that
+# asks for a date as a question word does ("deadline?"), and the ones asking how to answer ("in a nutshell", "gist").
 FILLERS = frozenset(stem(w) for w in """
 when what which who whom whose how many much exactly actually please pls about journalist researcher student reporter
 ever far new thing things get got getting gets know really basically just anything something stuff bit lot lots kind sort
 way ok okay anyway also still even already yet whats wat u ur im hi hey need want wondering wonder curious quick question
 totally diff btw tho though lol hmm thanks thank cheers sorry wait alright yeah yep nah mate
+deadline deadlines nutshell gist tldr eli5
 """.split())
 

@@ -35,3 +35,14 @@ def test_unknown_words_split_by_part_of_speech(nouns, noun_share):
     assert feats["oov"] == pytest.approx(0.5)
     assert feats["oov_noun"] == pytest.approx(0.5 * noun_share)
     assert feats["oov_noun"] + feats["oov_other"] == pytest.approx(feats["oov"])
+
+
+@pytest.mark.parametrize("question, topic", [("deadline?", set()), ("health and care bill in a nutshell?", {"health", "care", "bill"}),
+                                             ("the gist of the petition", {"petit"})])
+def test_words_asking_for_a_date_or_for_a_short_answer_are_no_topic(question, topic):
+    # "deadline?" asks by when (a date: the date type's cue), "in a nutshell" how to answer: neither is a
+    # topic word the documents could lack, so neither makes the question look uncovered
+    vocabulary = frozenset({"petit", "health", "care", "bill"})
+    focus = Focus.of(question, Speller(sorted(vocabulary)), {w: 2.0 for w in vocabulary})
+    assert set(focus.weights) == topic
+    assert ("date" in read_intent(question, {}).types) == (question == "deadline?")
