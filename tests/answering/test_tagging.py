@@ -37,7 +37,7 @@ def test_unknown_words_split_by_part_of_speech(nouns, noun_share):
     assert feats["oov_noun"] + feats["oov_other"] == pytest.approx(feats["oov"])
 
 
-@pytest.mark.parametrize("question, topic", [("deadline?", set()), ("health and care bill in a nutshell?", {"health", "care", "bill"}),
+@pytest.mark.parametrize("question, topic", [("deadline?", set()), ("the care bill in a nutshell please", {"care", "bill"}),
                                              ("the gist of the petition", {"petit"})])
 def test_words_asking_for_a_date_or_for_a_short_answer_are_no_topic(question, topic):
     # "deadline?" asks by when (a date: the date type's cue), "in a nutshell" how to answer: neither is a
