@@ -331,17 +331,19 @@ class Assistant:
     def past(self, h: HistoryItem) -> Past:
         speakers, g = self.corpus.speakers, self.answering.glossary
         if isinstance(h, Answer):
-            return Past(h.question, named_speakers(h.question, speakers, g), h.retrieval_query,
-                        h.behaviour == Behaviour.ANSWER, h.behaviour == Behaviour.REFUSE and not topical(h.reason),
-                        tuple(dict.fromkeys(s.speaker.id for s in h.statements)), leaned(h.resolved_as, h.question, h.retrieval_query))
-        if isinstance(h, dict):
-            question = str(h.get("question", ""))
-            return Past(question, named_speakers(question, speakers, g), str(h.get("retrieval_query") or ""),
-                        h.get("behaviour", "answer") == "answer",
-                        h.get("behaviour") == "refuse_or_redirect" and not topical(str(h.get("reason") or "")),
-                        tuple(dict.fromkeys(str(s.get("speaker_id", "")) for s in h.get("statements") or [] if isinstance(s, dict))),
-                        leaned(str(h.get("resolved_as") or ""), question, str(h.get("retrieval_query") or "")))
-        return Past(str(h), named_speakers(str(h), speakers, g))
+            question, query, behaviour, reason, resolved_as = (h.question, h.retrieval_query, str(h.behaviour),
+                                                               str(h.reason), h.resolved_as)
+            quoted = [s.speaker.id for s in h.statements]
+        elif isinstance(h, dict):   # an earlier answer's JSON, as an API client keeps it
+            question, query, behaviour, reason, resolved_as = (
+                str(h.get(k) or d) for k, d in (("question", ""), ("retrieval_query", ""), ("behaviour", "answer"),
+                                                ("reason", ""), ("resolved_as", "")))
+            quoted = [str(s.get("speaker_id", "")) for s in h.get("statements") or [] if isinstance(s, dict)]
+        else:
+            return Past(str(h), named_speakers(str(h), speakers, g))
+        return Past(question, named_speakers(question, speakers, g), query, behaviour == Behaviour.ANSWER,
+                    behaviour == Behaviour.REFUSE and not topical(reason), tuple(dict.fromkeys(quoted)),
+                    leaned(resolved_as, question, query))
 
     def statements_of(self, h: HistoryItem) -> list[Statement]:
         """An earlier answer's statements (rebuilt from its JSON when that is what the client kept)."""

@@ -114,8 +114,9 @@ def answer_span(intent: Intent, quote: str, forms: dict[str, object] = EVIDENCE)
 def compose(q: str, intent: Intent, ev: Evidence, hits: list[Hit], ctx: AnswerContext) -> Answer:
     """The answer from the weighed evidence, or an abstention saying why (`detail`, `explain`)."""
     why = explain(ev.answerability, ctx.models.answerable)
-    picks = select(intent, ev.candidates, ev.probabilities, ctx.kinds, ctx.weights) if ev.candidates else []
-    if not picks or ev.score < ctx.models.answerable.threshold:   # no picks: every candidate only asks
+    covered = bool(ev.candidates) and ev.score >= ctx.models.answerable.threshold
+    picks = select(intent, ev.candidates, ev.probabilities, ctx.kinds, ctx.weights) if covered else []
+    if not picks:   # not covered, or every candidate only asks
         return Answer(q, Behaviour.ABSTAIN, abstention_text(hits, ctx.docs), reason=Reason.NOT_COVERED,
                       detail=f"the evidence does not hold what was asked (score {ev.score:.2f} < {ctx.models.answerable.threshold:.2f})",
                       explain=why)

@@ -145,21 +145,28 @@ def _answer_record(item: dict, what: str, limits: Limits) -> dict:
             raise RequestError(f"{what}: {key} must be text, not {_type_name(value)}")
         if len(value) > cap:
             raise RequestError(f"{what}: {key} is {len(value):,} characters; the limit is {cap:,}", 413)
-    resolved_as = item.get("resolved_as", "")
-    if resolved_as not in RESOLUTIONS:
-        raise RequestError(f"{what}: resolved_as must be one of {', '.join(RESOLUTIONS[1:])} (or left out)")
-    behaviour = item.get("behaviour", "answer")
-    if behaviour not in BEHAVIOURS:
-        raise RequestError(f"{what}: behaviour must be one of {', '.join(BEHAVIOURS)}")
+    resolved_as = _one_of(item, "resolved_as", RESOLUTIONS, what)
+    behaviour = _one_of(item, "behaviour", BEHAVIOURS, what, "answer")
+    reason = _one_of(item, "reason", REASONS, what)
     statements = [_fields(s, what, "statements", STATEMENT_FIELDS) for s in _objects(item, "statements", what)]
     if any(s["role"] not in ROLES for s in statements):
         raise RequestError(f"{what}: a statement's role must be one of {', '.join(ROLES)}")
     citations = [_fields(c, what, "citations", CITATION_FIELDS) for c in _objects(item, "citations", what)]
-    reason = item.get("reason", "")
-    if reason not in REASONS:
-        raise RequestError(f"{what}: reason must be one of {', '.join(REASONS[1:])} (or left out)")
     return {"question": item.get("question", ""), "retrieval_query": item.get("retrieval_query", ""),
             "resolved_as": resolved_as, "behaviour": behaviour, "reason": reason, "statements": statements, "citations": citations}
+
+
+def _one_of(item: dict, key: str, allowed: tuple[str, ...], what: str, default: str = "") -> str:
+    """The item's `key`, one of `allowed` (missing: `default`); else the error naming them.
+
+    >>> _one_of({"reason": "opinion"}, "reason", ("", "opinion"), "history item 1")
+    'opinion'
+    """
+    value = item.get(key, default)
+    if value not in allowed:
+        left_out = " (or left out)" if "" in allowed else ""
+        raise RequestError(f"{what}: {key} must be one of {', '.join(a for a in allowed if a)}{left_out}")
+    return value
 
 
 # what the answer stage reads of an earlier answer's statements and citations, with each field's type and default
