@@ -48,6 +48,7 @@ class FollowUp(StrEnum):
     NEW = "new"
     CONTINUE = "continue"        # leans on the last topic
     PARTY = "party"              # the last question, for another party
+    TOPIC = "topic"              # the last question, about another thing ("and the partnership?")
     CORRECTION = "correction"
     WHY = "why"
     MORE = "more"                # "anything else they asked for?": the same voices, beyond what was quoted

@@ -3,6 +3,7 @@ r"""Conversations: each turn resolved against the earlier turns' questions *and 
     "whose words?" / "source?"       answered from the last answer's citations
     "which one made the X point?"    …from its statement about X, whose document becomes the topic
     "and Pulse?" / "what about X?"   the last question asked again, for that party
+    "and the partnership?"           …or about that thing, in place of the thing it asked about
     "no, Care England I mean"        the correction replaces the party (or topic) it names
     "X, not Y: what does it want?"   a question of its own, with Y dropped from the carried topic
     "why?" / "why not?"              the reasons around the last answer's claim, in the words of the voice
@@ -25,6 +26,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Callable
 
 from ..glossary import Glossary
 from ..text import FILLERS, STOPWORDS, stem, words
@@ -222,9 +224,60 @@ def swap_parties(question: str, old: tuple[str, ...], new: tuple[str, ...], spea
     return out if done else f"{question.rstrip(' ?')} — {name}?"
 
 
-def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], glossary: Glossary | None = None) -> Resolution:
+WH = re.compile(r"\b(?:what|who|whom|whose|when|where|which|why|how)\b", re.I)
+ARTICLES = frozenset({"the", "a", "an"})
+TOKEN_END = re.compile(r"(?:[’']s)?[?.,!:;\"'’”)]*$")
+
+
+def thing_of(question: str, nouns: set[str]) -> str | None:
+    """What "and the partnership?" / "what about health and wellbeing boards?" names: the turn without its lead
+    word, when every topic word of it is a noun (None for "and can the board order hospitals about?").
+
+    >>> thing_of("and the partnership?", {"partnership"}), thing_of("and can the board order hospitals about?", {"board"})
+    ('the partnership', None)
+    """
+    thing = LEAD.sub("", question, count=1).strip(" ?.!,")
+    own = content_words(thing)
+    if not own or not thing or WH.search(thing) or not all(w in nouns for w in own):
+        return None
+    return thing
+
+
+def swap_thing(question: str, thing: str, nouns: set[str], keep: set[str], glossary: Glossary | None = None) -> tuple[str, list[str]] | None:
+    """The earlier question about `thing` instead: (rewritten question, the words replaced), or None when which of
+    its things gives way is not clear. A thing is a run of nouns not naming a voice (`keep`); the one that gives
+    way is the only one, or the only one the glossary knows when `thing` is a glossary term too (in "will GPs
+    sit on the boards?", "and CCGs?" replaces the GPs).
+
+    >>> swap_thing("who sits on the nhs body's board?", "the partnership", {"nhs", "body", "board"}, set())
+    ('who sits on the partnership?', ['nhs', "body's", 'board?'])
+    """
+    tokens = question.split()
+    bare = [TOKEN_END.sub("", t.strip("'‘“\"")).lower() for t in tokens]
+    runs, i = [], 0
+    while i < len(tokens):
+        j = i
+        while j < len(tokens) and bare[j] in nouns and bare[j] not in keep:
+            j += 1
+        if j > i:
+            runs.append((i, j))
+        i = max(j, i + 1)
+    if len(runs) > 1 and glossary is not None and glossary.entries_in(thing):
+        runs = [(i, j) for i, j in runs if glossary.entries_in(" ".join(tokens[i:j]))]
+    if len(runs) != 1:
+        return None
+    (i, j), = runs
+    if i > 0 and bare[i - 1] in ARTICLES:   # "who sits on the board?" + "the partnership": one article
+        thing = re.sub(r"^(?:the|an?)\s+", "", thing, flags=re.I)
+    tail = re.sub(r"^[’']s", "", TOKEN_END.search(tokens[j - 1]).group(0))   # "board?" keeps its "?"
+    return " ".join(tokens[:i] + [thing + tail] + tokens[j:]), tokens[i:j]
+
+
+def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], glossary: Glossary | None = None,
+            nouns: Callable[[str], frozenset[str]] | None = None) -> Resolution:
     """How this turn leans on the earlier ones (see the module docstring). The glossary lets its terms name
-    voices ("and the LGA?")."""
+    voices ("and the LGA?"); `nouns` (tagging.py: the words of a text used as nouns) lets "and the
+    partnership?" swap the thing the last question asked about."""
     new = Resolution(FollowUp.NEW, question, question)
     if not history:
         return new
@@ -278,6 +331,16 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
     if named and len(words(question)) <= 6 and not ASKS.search(question) and not OWN_YES_NO.search(question) and len(own) <= 2:
         rewritten = swap_parties(prev_q, prev.parties or prev.speakers[:1], named, speakers)
         return Resolution(FollowUp.PARTY, rewritten, rewritten, named, t)
+    if nouns is not None and LEAD.search(question) and not named and not PRONOUN.search(question) and len(own) <= 3 \
+            and (thing := thing_of(question, set(nouns(question)))):
+        voiced = {a.lower() for sp in speakers.values() for a in sp.aliases if " " not in a}   # "the LGA" is who, not what
+        swapped = swap_thing(prev.question, thing, set(nouns(prev.question)), voiced, glossary)
+        if swapped:
+            rewritten, replaced = swapped
+            # what the last turn carried from before it (its query beyond its own question), without the thing swapped out
+            earlier = prev_q[len(prev.question):] if prev_q.startswith(prev.question) else ""
+            carried = without(earlier, [TOKEN_END.sub("", w.strip("'‘“\"")) for w in replaced]).strip()
+            return Resolution(FollowUp.TOPIC, rewritten, f"{rewritten} {carried}".strip(), (), t, carried)
     leaning = bool(PRONOUN.search(question)) or bool(LEAD.search(question))
     if (leaning and len(own) <= 4) or (len(own) <= 1 and not named):
         voices = subject(prev, speakers) if SPEAKS.search(question) and not named else ()

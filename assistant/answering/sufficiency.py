@@ -26,6 +26,7 @@ so the decision is a calibrated score over named, interpretable features:
     missing_share the share of the topic words (IDF-weighted) that none of the three likeliest sentences holds
     voices3, passages3  how many voices and passages the three likeliest sentences come from (scattered evidence)
     later_q, yes_no_q   the question asks about a time after the documents; it asks yes or no
+    party_q       the question names one of the documents' voices (what a named voice said is there or not)
 
     feats = answerability_features(intent, focus, cands, probs, vocabulary, glossary, speakers)
     score = models.answerable.probability(feats)      # answer when score >= threshold
@@ -44,7 +45,7 @@ from .qtypes import EVIDENCE, FACT_FORMS
 
 ANSWERABLE_FEATURES = ("best_p", "best_p_form", "focus_top", "focus_form", "oov", "oov_noun", "oov_other", "missing_known",
                        "unvoiced", "new_name", "form_q", "who_q", "comparison_q", "terms", "cos", "words", "follow_up",
-                       "margin", "top3_p", "likely", "missing_share", "voices3", "passages3", "later_q", "yes_no_q")
+                       "margin", "top3_p", "likely", "missing_share", "voices3", "passages3", "later_q", "yes_no_q", "party_q")
 
 
 def unvoiced(intent: Intent, speakers: dict) -> bool:
@@ -99,6 +100,7 @@ def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate],
         "likely": min(sum(p > 0.5 for p in probs), 5) / 5, "missing_share": missing_share,
         "voices3": len({cands[i].speaker for i in order[:3]}) / 3, "passages3": len({cands[i].chunk_id for i in order[:3]}) / 3,
         "later_q": float("later" in intent.types), "yes_no_q": float("yes_no" in intent.types),
+        "party_q": float(bool(intent.parties)),
     }
 
 

@@ -12,6 +12,12 @@ def speakers(corpus):
     return corpus.speakers
 
 
+@pytest.fixture(scope="module")
+def glossary():
+    from assistant.glossary import load_glossary
+    return load_glossary()
+
+
 def past(q, **kw):
     return Past(q, **kw)
 
@@ -216,3 +222,48 @@ def test_an_abstained_new_question_is_the_topic_even_when_its_spelling_was_writt
     assert topic_index([first, leaning]) == 0   # an abstained follow-up hands the topic back
     # an answer without a recorded resolution (an older client's JSON) is judged by its query
     assert leaned("", "and why?", "and why? who sits on an ICB board") and not leaned("", "why", "why")
+
+
+def nouns_of(*nouns):
+    """A deterministic tagger: these words are nouns, whatever the text."""
+    return lambda text: frozenset(w for w in nouns if w in text.lower())
+
+
+@pytest.mark.parametrize("earlier,turn,asked", [
+    ("who sits on the nhs body's board?", "and the partnership?", "who sits on the partnership?"),
+    ("what is an ICB?", "and an ICP?", "what is an ICP?"),
+    # two things asked about: the glossary term gives way to the glossary term
+    ("will GPs have a seat on the boards?", "and CCGs?", "will CCGs have a seat on the boards?"),
+])
+def test_a_thing_swapped_in_asks_the_last_question_about_it(speakers, glossary, earlier, turn, asked):
+    tag = nouns_of("nhs", "body", "board", "boards", "partnership", "icb", "icp", "gps", "ccgs", "seat")
+    r = resolve(turn, [past(earlier)], speakers, glossary, tag)
+    assert (r.kind, r.question, r.query) == (FollowUp.TOPIC, asked, asked)
+
+
+@pytest.mark.parametrize("earlier,turn", [
+    ("what does the LGA say about the powers of the Secretary of State?", "and the partnership?"),  # which thing: unclear
+    ("who sits on the board?", "and can the board order hospitals about?"),   # a question of its own, not a thing
+    ("who sits on the board?", "and why?"),
+])
+def test_no_swap_where_the_thing_or_its_place_is_unclear(speakers, glossary, earlier, turn):
+    tag = nouns_of("powers", "secretary", "state", "partnership", "board", "hospitals")
+    assert resolve(turn, [past(earlier)], speakers, glossary, tag).kind != FollowUp.TOPIC
+
+
+def test_a_voice_is_never_the_thing_swapped_out(speakers, glossary):
+    r = resolve("and the partnership?", [past("what does the LGA want from the board?")], speakers, glossary,
+                nouns_of("lga", "board", "partnership"))
+    assert r.kind == FollowUp.TOPIC and r.question == "what does the LGA want from the partnership?"
+
+
+def test_the_real_tagger_swaps_the_thing(speakers, glossary):
+    from assistant.answering.tagging import load_tagger
+    r = resolve("and the partnership?", [past("who sits on the nhs body's board")], speakers, glossary, load_tagger())
+    assert (r.kind, r.question) == (FollowUp.TOPIC, "who sits on the partnership")
+
+
+def test_a_swap_keeps_what_the_last_turn_carried_from_before_it(speakers, glossary):
+    h = [past("who sits on the board?", query="who sits on the board? integrated care systems")]
+    r = resolve("and the partnership?", h, speakers, glossary, nouns_of("board", "partnership", "systems"))
+    assert r.question == "who sits on the partnership?" and r.context == "integrated care systems"
