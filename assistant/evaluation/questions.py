@@ -1,7 +1,7 @@
 """Reading question sets (JSONL, the format in evals/README.md): strictly to validate, leniently to evaluate.
 
 `load_questions` (`hcb eval validate`) reports every problem with its line number and returns only
-valid rows. `read_eval_file` (`hcb eval run`) evaluates whatever it can: single questions and
+valid rows (a conversation's turns each checked as a row, `id.turn`). `read_eval_file` (`hcb eval run`) evaluates whatever it can: single questions and
 conversations (rows with `turns`), extra fields kept, missing optional fields filled in, unknown
 types kept; only rows without a question are skipped, each with its line number. Gold quotes may
 come from the original pages (`../shared/seeds/`): they are matched after removing the curated
@@ -143,6 +143,17 @@ def load_questions(path: Path, corpus=None) -> tuple[list[dict], list[Problem]]:
             problems.append(q)
             continue
         if q.get("retired") is True:
+            continue
+        if isinstance(q.get("turns"), list):   # a conversation: each turn is checked as a row of its own
+            cid = q.get("id") if isinstance(q.get("id"), str) and q.get("id") else f"line {n}"
+            for k, t in enumerate(q["turns"]):
+                turn = {"id": f"{cid}.{k}", **t} if isinstance(t, dict) else {}
+                found = row_problems(turn) if turn else ["must be a JSON object"]
+                if not found and ci is not None:
+                    found = ci.problems(turn)
+                problems.extend(Problem(n, f"turn {k}: {m}") for m in found)
+                if not found:
+                    rows.append(turn)
             continue
         found = row_problems(q)
         if not found and q["id"] in seen:

@@ -103,3 +103,13 @@ def test_cli_validate_lists_problems_and_exits_non_zero(tmp_path):
     assert r.returncode == 1
     assert f"{path}:4: unknown type 'trivia'" in r.stderr
     assert "skipped 11 invalid row(s); 3 valid" in r.stderr
+
+
+def test_a_conversation_is_validated_turn_by_turn(tmp_path, corpus):
+    good, bad = json.loads(q("x")), json.loads(q("y", type="trivia"))
+    conv = {"id": "c1", "turns": [{k: v for k, v in good.items() if k != "id"}, {k: v for k, v in bad.items() if k != "id"}]}
+    path = tmp_path / "conv.jsonl"
+    path.write_text(json.dumps(conv) + "\n", encoding="utf-8")
+    rows, problems = load_questions(path, corpus)
+    assert [r["id"] for r in rows] == ["c1.0"]
+    assert [(p.line, p.message.split(":")[0]) for p in problems] == [(1, "turn 1")] and "trivia" in problems[0].message
