@@ -48,7 +48,7 @@ class FollowUp(StrEnum):
     NEW = "new"
     CONTINUE = "continue"        # leans on the last topic
     PARTY = "party"              # the last question, for another party
-    TOPIC = "topic"              # the last question, about another thing ("and the partnership?")
+    TOPIC = "topic"              # the last question, about another thing ("and the trusts?")
     CORRECTION = "correction"
     WHY = "why"
     MORE = "more"                # "anything else they asked for?": the same voices, beyond what was quoted

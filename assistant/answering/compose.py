@@ -99,7 +99,7 @@ def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext,
     probs = ctx.models.sentence.probabilities([c.features for c in cands])
     nouns = frozenset(stem(ctx.speller.correct(w)) for w in ctx.tagger(intent.question))
     feats = answerability_features(intent, focus, cands, probs, ctx.vocabulary, ctx.glossary, ctx.speakers, ctx.forms,
-                                   nouns, follow_up=bool(context))
+                                   nouns)
     return Evidence(cands, probs, feats, ctx.models.answerable.probability(feats))
 
 

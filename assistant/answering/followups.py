@@ -3,7 +3,7 @@ r"""Conversations: each turn resolved against the earlier turns' questions *and 
     "whose words?" / "source?"       answered from the last answer's citations
     "which one made the X point?"    …from its statement about X, whose document becomes the topic
     "and Pulse?" / "what about X?"   the last question asked again, for that party
-    "and the partnership?"           …or about that thing, in place of the thing it asked about
+    "and the trusts?"                …or about that thing, in place of the thing it asked about
     "no, Care England I mean"        the correction replaces the party (or topic) it names
     "X, not Y: what does it want?"   a question of its own, with Y dropped from the carried topic
     "why?" / "why not?"              the reasons around the last answer's claim, in the words of the voice
@@ -230,11 +230,11 @@ TOKEN_END = re.compile(r"(?:[’']s)?[?.,!:;\"'’”)]*$")
 
 
 def thing_of(question: str, nouns: set[str]) -> str | None:
-    """What "and the partnership?" / "what about health and wellbeing boards?" names: the turn without its lead
-    word, when every topic word of it is a noun (None for "and can the board order hospitals about?").
+    """What "and the trusts?" / "what about care homes?" names: the turn without its lead word, when every topic
+    word of it is a noun (None for "and could the boards close wards too?").
 
-    >>> thing_of("and the partnership?", {"partnership"}), thing_of("and can the board order hospitals about?", {"board"})
-    ('the partnership', None)
+    >>> thing_of("and the trusts?", {"trusts"}), thing_of("and could the boards close wards too?", {"boards", "wards"})
+    ('the trusts', None)
     """
     thing = LEAD.sub("", question, count=1).strip(" ?.!,")
     own = content_words(thing)
@@ -249,8 +249,8 @@ def swap_thing(question: str, thing: str, nouns: set[str], keep: set[str], gloss
     way is the only one, or the only one the glossary knows when `thing` is a glossary term too (in "will GPs
     sit on the boards?", "and CCGs?" replaces the GPs).
 
-    >>> swap_thing("who sits on the nhs body's board?", "the partnership", {"nhs", "body", "board"}, set())
-    ('who sits on the partnership?', ['nhs', "body's", 'board?'])
+    >>> swap_thing("who leads the ICS's board?", "the trust", {"ics", "board"}, set())
+    ('who leads the trust?', ["ICS's", 'board?'])
     """
     tokens = question.split()
     bare = [TOKEN_END.sub("", t.strip("'‘“\"")).lower() for t in tokens]
@@ -267,7 +267,7 @@ def swap_thing(question: str, thing: str, nouns: set[str], keep: set[str], gloss
     if len(runs) != 1:
         return None
     (i, j), = runs
-    if i > 0 and bare[i - 1] in ARTICLES:   # "who sits on the board?" + "the partnership": one article
+    if i > 0 and bare[i - 1] in ARTICLES:   # "who leads the board?" + "the trust": one article
         thing = re.sub(r"^(?:the|an?)\s+", "", thing, flags=re.I)
     tail = re.sub(r"^[’']s", "", TOKEN_END.search(tokens[j - 1]).group(0))   # "board?" keeps its "?"
     return " ".join(tokens[:i] + [thing + tail] + tokens[j:]), tokens[i:j]
@@ -277,7 +277,7 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
             nouns: Callable[[str], frozenset[str]] | None = None) -> Resolution:
     """How this turn leans on the earlier ones (see the module docstring). The glossary lets its terms name
     voices ("and the LGA?"); `nouns` (tagging.py: the words of a text used as nouns) lets "and the
-    partnership?" swap the thing the last question asked about."""
+    trusts?" swap the thing the last question asked about."""
     new = Resolution(FollowUp.NEW, question, question)
     if not history:
         return new

@@ -17,16 +17,7 @@ so the decision is a calibrated score over named, interpretable features:
     new_name      a "who" question, and the likely sentences name someone the question does not (0.5: not "who")
     form_q, who_q, comparison_q   what kind of question it is (each kind has its own base rate)
     terms         how many topic words the question has (up to 8, scaled to 1)
-    words         how long the question is (up to 20 words, scaled to 1): a longer one pins more down that can be missing
     cos           the best sentence's similarity to the question
-    follow_up     the turn leans on an earlier one (its topic was carried over): a follow-up's own ask is narrower
-    margin        how far the best sentence's probability stands above the next one's
-    top3_p        the mean probability of the three likeliest sentences
-    likely        how many sentences are more likely than not to answer (up to 5, scaled to 1)
-    missing_share the share of the topic words (IDF-weighted) that none of the three likeliest sentences holds
-    voices3, passages3  how many voices and passages the three likeliest sentences come from (scattered evidence)
-    later_q, yes_no_q   the question asks about a time after the documents; it asks yes or no
-    party_q       the question names one of the documents' voices (what a named voice said is there or not)
 
     feats = answerability_features(intent, focus, cands, probs, vocabulary, glossary, speakers)
     score = models.answerable.probability(feats)      # answer when score >= threshold
@@ -44,8 +35,7 @@ from .patterns import NAME_RX
 from .qtypes import EVIDENCE, FACT_FORMS
 
 ANSWERABLE_FEATURES = ("best_p", "best_p_form", "focus_top", "focus_form", "oov", "oov_noun", "oov_other", "missing_known",
-                       "unvoiced", "new_name", "form_q", "who_q", "comparison_q", "terms", "cos", "words", "follow_up",
-                       "margin", "top3_p", "likely", "missing_share", "voices3", "passages3", "later_q", "yes_no_q", "party_q")
+                       "unvoiced", "new_name", "form_q", "who_q", "comparison_q", "terms", "cos")
 
 
 def unvoiced(intent: Intent, speakers: dict) -> bool:
@@ -59,10 +49,8 @@ def unvoiced(intent: Intent, speakers: dict) -> bool:
 
 def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate], probs: list[float],
                            vocabulary: frozenset[str], glossary: Glossary, speakers: dict,
-                           forms: dict[str, object] = EVIDENCE, nouns: frozenset[str] = frozenset(),
-                           follow_up: bool = False) -> dict[str, float]:
-    """`nouns`: the stems of the words the question uses as nouns (tagging.py); `follow_up`: the turn carries an
-    earlier turn's topic."""
+                           forms: dict[str, object] = EVIDENCE, nouns: frozenset[str] = frozenset()) -> dict[str, float]:
+    """`nouns`: the stems of the words the question uses as nouns (tagging.py)."""
     order = sorted(range(len(cands)), key=lambda i: -probs[i])
     best_p = probs[order[0]] if order else 0.0
     wanted = [forms[t] for t in intent.types if t in FACT_FORMS]
@@ -82,8 +70,6 @@ def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate],
     likely = set().union(*(token_set(cands[i].text) for i in order[:3])) if order else set()
     top_idf = max(focus.weights.values(), default=1.0) or 1.0
     missing_known = max((w for t, w in known.items() if not glossary.equivalents(t) & likely), default=0.0) / top_idf
-    missing_share = sum(w for t, w in focus.weights.items() if not glossary.equivalents(t) & likely) / total
-    ranked = [probs[i] for i in order] + [0.0, 0.0, 0.0]
     new_name = 0.5
     if "who" in intent.types:
         q = intent.question.lower()
@@ -95,12 +81,6 @@ def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate],
         "unvoiced": float(unvoiced(intent, speakers)), "new_name": new_name, "form_q": float(bool(wanted)),
         "who_q": float("who" in intent.types), "comparison_q": float("comparison" in intent.types),
         "terms": min(len(focus.weights), 8) / 8, "cos": max((c.features["cos"] for c in cands), default=0.0),
-        "words": min(len(intent.question.split()), 20) / 20, "follow_up": float(follow_up),
-        "margin": ranked[0] - ranked[1], "top3_p": sum(ranked[:3]) / 3,
-        "likely": min(sum(p > 0.5 for p in probs), 5) / 5, "missing_share": missing_share,
-        "voices3": len({cands[i].speaker for i in order[:3]}) / 3, "passages3": len({cands[i].chunk_id for i in order[:3]}) / 3,
-        "later_q": float("later" in intent.types), "yes_no_q": float("yes_no" in intent.types),
-        "party_q": float(bool(intent.parties)),
     }
 
 

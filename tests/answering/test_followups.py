@@ -230,40 +230,40 @@ def nouns_of(*nouns):
 
 
 @pytest.mark.parametrize("earlier,turn,asked", [
-    ("who sits on the nhs body's board?", "and the partnership?", "who sits on the partnership?"),
+    ("who leads the ICS's board?", "and the trusts?", "who leads the trusts?"),
     ("what is an ICB?", "and an ICP?", "what is an ICP?"),
     # two things asked about: the glossary term gives way to the glossary term
-    ("will GPs have a seat on the boards?", "and CCGs?", "will CCGs have a seat on the boards?"),
+    ("will GPs get places on the boards?", "and CCGs?", "will CCGs get places on the boards?"),
 ])
 def test_a_thing_swapped_in_asks_the_last_question_about_it(speakers, glossary, earlier, turn, asked):
-    tag = nouns_of("nhs", "body", "board", "boards", "partnership", "icb", "icp", "gps", "ccgs", "seat")
+    tag = nouns_of("ics", "board", "boards", "trusts", "icb", "icp", "gps", "ccgs", "places")
     r = resolve(turn, [past(earlier)], speakers, glossary, tag)
     assert (r.kind, r.question, r.query) == (FollowUp.TOPIC, asked, asked)
 
 
 @pytest.mark.parametrize("earlier,turn", [
-    ("what does the LGA say about the powers of the Secretary of State?", "and the partnership?"),  # which thing: unclear
-    ("who sits on the board?", "and can the board order hospitals about?"),   # a question of its own, not a thing
-    ("who sits on the board?", "and why?"),
+    ("what does the LGA say about the duties of the Secretary of State?", "and the trusts?"),  # which thing: unclear
+    ("who leads the board?", "and could the boards close wards too?"),   # a question of its own, not a thing
+    ("who leads the board?", "and why?"),
 ])
 def test_no_swap_where_the_thing_or_its_place_is_unclear(speakers, glossary, earlier, turn):
-    tag = nouns_of("powers", "secretary", "state", "partnership", "board", "hospitals")
+    tag = nouns_of("duties", "secretary", "state", "trusts", "board", "boards", "wards")
     assert resolve(turn, [past(earlier)], speakers, glossary, tag).kind != FollowUp.TOPIC
 
 
 def test_a_voice_is_never_the_thing_swapped_out(speakers, glossary):
-    r = resolve("and the partnership?", [past("what does the LGA want from the board?")], speakers, glossary,
-                nouns_of("lga", "board", "partnership"))
-    assert r.kind == FollowUp.TOPIC and r.question == "what does the LGA want from the partnership?"
+    r = resolve("and the trusts?", [past("what does the LGA want from the board?")], speakers, glossary,
+                nouns_of("lga", "board", "trusts"))
+    assert r.kind == FollowUp.TOPIC and r.question == "what does the LGA want from the trusts?"
 
 
 def test_the_real_tagger_swaps_the_thing(speakers, glossary):
     from assistant.answering.tagging import load_tagger
-    r = resolve("and the partnership?", [past("who sits on the nhs body's board")], speakers, glossary, load_tagger())
-    assert (r.kind, r.question) == (FollowUp.TOPIC, "who sits on the partnership")
+    r = resolve("and the trusts?", [past("who leads the ICS board")], speakers, glossary, load_tagger())
+    assert (r.kind, r.question) == (FollowUp.TOPIC, "who leads the trusts")
 
 
 def test_a_swap_keeps_what_the_last_turn_carried_from_before_it(speakers, glossary):
-    h = [past("who sits on the board?", query="who sits on the board? integrated care systems")]
-    r = resolve("and the partnership?", h, speakers, glossary, nouns_of("board", "partnership", "systems"))
-    assert r.question == "who sits on the partnership?" and r.context == "integrated care systems"
+    h = [past("who leads the board?", query="who leads the board? integrated care systems")]
+    r = resolve("and the trusts?", h, speakers, glossary, nouns_of("board", "trusts", "systems"))
+    assert r.question == "who leads the trusts?" and r.context == "integrated care systems"

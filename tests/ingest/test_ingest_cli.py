@@ -49,5 +49,5 @@ def test_bad_file_one_line_error(workspace, tmp_path):
     path.write_bytes(fx.scanned_pdf())
     r = hcb(workspace, "add", str(path), "--title", "T", "--publisher", "P", "--date", "2022-01-01", "--kind", "news")
     assert r.returncode == 2
-    assert r.stderr == ("error: scan.pdf has no extractable text on any of its 2 pages (it looks scanned): "
+    assert r.stderr == ("error: scan.pdf has no extractable text on its 2 pages (it looks scanned): "
                         "run OCR on it first (e.g. ocrmypdf) and add the result\n")

@@ -13,7 +13,7 @@ from assistant.ingest.convert import convert
 BAD = {
     "corrupt.pdf": (fx.corrupt_pdf, "corrupt or truncated PDF"),
     "encrypted.pdf": (fx.encrypted_pdf, "encrypted and needs a password"),
-    "scanned.pdf": (fx.scanned_pdf, "no extractable text on any of its 2 pages \\(it looks scanned\\)"),
+    "scanned.pdf": (fx.scanned_pdf, "no extractable text on its 2 pages \\(it looks scanned\\)"),
     "empty.txt": (lambda: b"", "is empty"),
     "blank.md": (lambda: b"\n \n\t\n", "is empty"),
     "error-page.pdf": (lambda: b"<html><body>Not found</body></html>", "not a PDF"),
