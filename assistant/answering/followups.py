@@ -206,22 +206,35 @@ def answered_index(history: list[Past]) -> int | None:
     return None
 
 
-def swap_parties(question: str, old: tuple[str, ...], new: tuple[str, ...], speakers: dict[str, Speaker]) -> str:
-    """The question with the earlier voices' names replaced by the new voice's label; appended if none is named."""
+def names_of(sid: str, speakers: dict[str, Speaker], glossary: Glossary | None = None) -> tuple[list[str], list[str]]:
+    """(a voice's aliases, the other terms of each glossary entry that holds an alias: "govt" for "government")."""
+    aliases = [a.lower() for a in speakers[sid].aliases]
+    extra = [t for e in (glossary.entries if glossary else []) if {t.lower() for t in e.terms} & set(aliases)
+             for t in e.terms if t.lower() not in aliases]
+    return aliases, extra
+
+
+def swap_parties(question: str, old: tuple[str, ...], new: tuple[str, ...], speakers: dict[str, Speaker],
+                 glossary: Glossary | None = None) -> str:
+    """The question with the earlier voices' names replaced by the new voice's label — or, where no name is there,
+    a glossary term for one ("the govt"); appended if neither is.
+
+    >>> swap_parties("the LGA's view on boards?", ("lga",), ("dhsc",), SPEAKERS_EXAMPLE)
+    "the government's view on boards?"
+    """
     if not new:
         return question
     name = speakers[new[0]].aliases[0] if speakers[new[0]].aliases else speakers[new[0]].label
     name = name.upper() if len(name) <= 4 else name   # "lga" → "LGA"
-    out, done = question, False
     for sid in old:
-        for a in sorted(speakers[sid].aliases, key=len, reverse=True):
-            rx = alias_rx(a)
-            if rx.search(out):
-                out, done = rx.sub(name, out, count=1), True
-                break
-        if done:
-            break
-    return out if done else f"{question.rstrip(' ?')} — {name}?"
+        # its names before glossary terms (a term can be broader than the voice it names); of those the question
+        # uses, the first: "what does the LGA say about councils?" names the speaker before the topic
+        for names in names_of(sid, speakers, glossary):
+            found = [m for m in (alias_rx(a).search(question) for a in names) if m]
+            if found:
+                m = min(found, key=lambda m: (m.start(), m.start() - m.end()))
+                return question[:m.start()] + name + question[m.end():]
+    return f"{question.rstrip(' ?')} — {name}?"
 
 
 WH = re.compile(r"\b(?:what|who|whom|whose|when|where|which|why|how)\b", re.I)
@@ -297,10 +310,14 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
         return Resolution(FollowUp.CONTINUE, question, f"{question} {earlier}", (), back, earlier)
     prev = history[t]
     prev_q = " ".join((prev.query or prev.question).split()[:MAX_CARRIED])
-    if CORRECTION.search(question) and ASKS.search(question) and len(own) >= 3:
+    not_x = " ".join(NOT_X.findall(question))
+    wrong = named_speakers(not_x, speakers, glossary) if CORRECTION.search(question) else ()
+    # a correction that rules a voice out asks a question of its own when one topic word is left beside the names
+    # ("no, the LGA not the govt. what do they want on accountability"); without one it re-asks the last question
+    asks_own = len(own) >= 3 or bool(wrong and [w for w in content_words(NOT_X.sub(" ", question), speakers)
+                                               if not named_speakers(w, speakers, glossary)])
+    if CORRECTION.search(question) and ASKS.search(question) and asks_own:
         # "no, I meant the earlier plan: what did it promise?": a question of its own about the corrected topic
-        not_x = " ".join(NOT_X.findall(question))
-        wrong = named_speakers(not_x, speakers, glossary)
         if wrong:   # "…Care England, not the ministers: what does it want?": the voice ruled out is neither asked nor searched for
             asked = " ".join(NOT_X.sub(" ", question).split())
             # its names, and the words the turn ruled it out by ("not the ministers")
@@ -309,10 +326,9 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
             return Resolution(FollowUp.CONTINUE, asked, f"{asked} {carried}", (), t, carried, right)
         return Resolution(FollowUp.CONTINUE, question, f"{question} {prev_q}", (), t, prev_q)
     if CORRECTION.search(question):
-        wrong = named_speakers(" ".join(NOT_X.findall(question)), speakers, glossary)
         right = tuple(p for p in named if p not in wrong)
         if right:
-            rewritten = swap_parties(prev_q, wrong or prev.parties or prev.speakers, right, speakers)
+            rewritten = swap_parties(prev_q, wrong or prev.parties or prev.speakers, right, speakers, glossary)
             return Resolution(FollowUp.CORRECTION, rewritten, rewritten, right, t)
         topic = " ".join(content_words(re.sub(NOT_X, " ", question), speakers))
         return Resolution(FollowUp.CORRECTION, f"{prev.question} ({topic})", f"{topic} {prev_q}", (), t)
@@ -329,7 +345,7 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
     if WHY.search(question) and len(own) <= 4:
         return Resolution(FollowUp.WHY, question, f"{question} {prev_q}", (), t, prev_q, subject(prev, speakers))
     if named and len(words(question)) <= 6 and not ASKS.search(question) and not OWN_YES_NO.search(question) and len(own) <= 2:
-        rewritten = swap_parties(prev_q, prev.parties or prev.speakers[:1], named, speakers)
+        rewritten = swap_parties(prev_q, prev.parties or prev.speakers[:1], named, speakers, glossary)
         return Resolution(FollowUp.PARTY, rewritten, rewritten, named, t)
     if nouns is not None and LEAD.search(question) and not named and not PRONOUN.search(question) and len(own) <= 3 \
             and (thing := thing_of(question, set(nouns(question)))):

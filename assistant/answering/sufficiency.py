@@ -39,7 +39,7 @@ ANSWERABLE_FEATURES = ("best_p", "best_p_form", "focus_top", "focus_form", "oov"
 
 
 def unvoiced(intent: Intent, speakers: dict) -> bool:
-    """"What did X say" where X, as written, is none of the documents' voices (their names and aliases)."""
+    """"What did X say" where X, as written, is none of the documents' voices (by any name or alias)."""
     if not intent.speech_of or intent.words_of:
         return False
     topic = [w for w in words(intent.speech_of) if w not in STOPWORDS and stem(w) not in FILLERS]

@@ -83,6 +83,26 @@ def test_a_correction_with_its_own_question_drops_the_voice_it_rules_out(speaker
     assert "Government petition" in r.query and r.voices == ()
 
 
+def test_a_party_named_by_a_glossary_term_is_swapped_not_kept(speakers, glossary):
+    h = [past("how did the govt justify the new boards?", parties=("dhsc",))]
+    r = resolve("and Care England?", h, speakers, glossary)
+    assert r.kind == FollowUp.PARTY and "govt" not in r.query and "new boards" in r.query
+    # the voice the question names is swapped, not a topic word that is also one of a voice's names
+    h = [past("how did the LGA see councils' new duties?", parties=("lga",))]
+    r = resolve("no, I meant Care England", h, speakers, glossary)
+    assert "councils" in r.query and "LGA" not in r.query and r.parties == ("care_england",)
+
+
+def test_a_correction_ruling_a_voice_out_keeps_its_own_short_question(speakers, glossary):
+    h = [past("how did the govt justify the new boards?", parties=("dhsc",))]
+    r = resolve("oops, Care England is who I meant, not the govt. which staffing points do they raise?", h, speakers, glossary)
+    assert r.kind == FollowUp.CONTINUE and r.voices == ("care_england",)
+    assert "staffing" in r.query and "govt" not in r.query and "new boards" in r.query
+    # with no topic word of its own, the last question is what is asked, for the voice it names
+    r = resolve("oops, Care England is who I meant, not the govt", h, speakers, glossary)
+    assert r.kind == FollowUp.CORRECTION and "new boards" in r.query and "govt" not in r.query
+
+
 def test_an_abstained_follow_up_hands_the_topic_back_to_the_turn_it_leaned_on(speakers):
     first = past("Will foundation trusts lose the freedom to borrow?", query="Will foundation trusts lose the freedom to borrow?")
     missed = past("is that the same in cornwall?", query="is that the same in cornwall? Will foundation trusts lose the freedom to borrow?",
