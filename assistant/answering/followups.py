@@ -31,7 +31,7 @@ from typing import Callable
 from ..glossary import Glossary
 from ..text import FILLERS, STOPWORDS, stem, words
 from ..types import FollowUp, Speaker
-from .intent import alias_rx, named_speakers
+from .intent import alias_rx, named_speakers, names_of
 
 
 # words that point at an earlier statement ("who says the private companies bit?") rather than name its topic
@@ -206,14 +206,6 @@ def answered_index(history: list[Past]) -> int | None:
     return None
 
 
-def names_of(sid: str, speakers: dict[str, Speaker], glossary: Glossary | None = None) -> tuple[list[str], list[str]]:
-    """(a voice's aliases, the other terms of each glossary entry that holds an alias: "govt" for "government")."""
-    aliases = [a.lower() for a in speakers[sid].aliases]
-    extra = [t for e in (glossary.entries if glossary else []) if {t.lower() for t in e.terms} & set(aliases)
-             for t in e.terms if t.lower() not in aliases]
-    return aliases, extra
-
-
 def swap_parties(question: str, old: tuple[str, ...], new: tuple[str, ...], speakers: dict[str, Speaker],
                  glossary: Glossary | None = None) -> str:
     """The question with the earlier voices' names replaced by the new voice's label — or, where no name is there,
@@ -310,13 +302,14 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
         return Resolution(FollowUp.CONTINUE, question, f"{question} {earlier}", (), back, earlier)
     prev = history[t]
     prev_q = " ".join((prev.query or prev.question).split()[:MAX_CARRIED])
+    correction = bool(CORRECTION.search(question))
     not_x = " ".join(NOT_X.findall(question))
-    wrong = named_speakers(not_x, speakers, glossary) if CORRECTION.search(question) else ()
+    wrong = named_speakers(not_x, speakers, glossary) if correction else ()
     # a correction that rules a voice out asks a question of its own when one topic word is left beside the names
     # ("no, the LGA not the govt. what do they want on accountability"); without one it re-asks the last question
     asks_own = len(own) >= 3 or bool(wrong and [w for w in content_words(NOT_X.sub(" ", question), speakers)
                                                if not named_speakers(w, speakers, glossary)])
-    if CORRECTION.search(question) and ASKS.search(question) and asks_own:
+    if correction and ASKS.search(question) and asks_own:
         # "no, I meant the earlier plan: what did it promise?": a question of its own about the corrected topic
         if wrong:   # "…Care England, not the ministers: what does it want?": the voice ruled out is neither asked nor searched for
             asked = " ".join(NOT_X.sub(" ", question).split())
@@ -325,7 +318,7 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
             right = tuple(p for p in named if p not in wrong)
             return Resolution(FollowUp.CONTINUE, asked, f"{asked} {carried}", (), t, carried, right)
         return Resolution(FollowUp.CONTINUE, question, f"{question} {prev_q}", (), t, prev_q)
-    if CORRECTION.search(question):
+    if correction:
         right = tuple(p for p in named if p not in wrong)
         if right:
             rewritten = swap_parties(prev_q, wrong or prev.parties or prev.speakers, right, speakers, glossary)

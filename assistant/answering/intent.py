@@ -77,6 +77,15 @@ def named_speakers(text: str, speakers: dict, glossary: Glossary | None = None) 
     return tuple(sorted((sid for sid in speakers if sid in named), key=lambda sid: first[sid]))
 
 
+def names_of(sid: str, speakers: dict, glossary: Glossary | None = None) -> tuple[list[str], list[str]]:
+    """(a voice's aliases, the other terms of each glossary entry that holds an alias: "govt" for "government") —
+    the names `named_speakers` reads a voice by, listed for rewriting a question that uses one."""
+    aliases = [a.lower() for a in speakers[sid].aliases]
+    extra = [t for e in (glossary.entries if glossary else []) if {t.lower() for t in e.terms} & set(aliases)
+             for t in e.terms if t.lower() not in aliases]
+    return aliases, extra
+
+
 def read_intent(question: str, speakers: dict, glossary: Glossary | None = None) -> Intent:
     """What a question asks for; pure. The glossary, when given, lets its terms name voices (`named_speakers`)."""
     types = tuple(t.name for t in types_of(question))
