@@ -15,7 +15,8 @@ Both scorers also weigh every product of two of their features (`pair_terms`: a 
 in a sentence on the question's topic; a noun the documents never use counts for more when no sentence
 holds the asked-for form). The sentence scorer's regularisation is chosen by 5-fold cross-validation grouped by
 question, on the mean reciprocal rank of each question's first answering sentence (`SENTENCE_CS`). Both
-cross-validations are repeated (`REPEATS`): their curves are flat, and one split's luck swung the chosen C.
+cross-validations are repeated (`REPEATS`): their curves are flat, and one split's luck swung the chosen C; each
+takes the strongest regularisation within one standard error of the best (`best_mean`).
 The threshold is chosen on out-of-fold scores, so the wrong-abstention limit is one on unseen questions.
 
     report = fit(assistant, [Path(f) for f in FIT_FILES])
@@ -104,16 +105,25 @@ def _matrix(data: list[Example], names: tuple[str, ...]) -> tuple[np.ndarray, np
     return (x - means) / scales, np.array([e.label for e in data]), means, scales
 
 
-def best_mean(cs: tuple[float, ...], folds: list[list[float]]) -> tuple[float, float]:
-    """(the C whose held-out fold scores have the best mean, that mean); a tie goes to the stronger
-    regularisation. `cs` ascending; `folds[i]` the fold scores of `cs[i]` over every repeat.
+def best_mean(cs: tuple[float, ...], folds: list[list[float]], k: int = 5) -> tuple[float, float]:
+    """(C, its mean held-out score) by the one-standard-error rule: the strongest regularisation whose mean
+    fold score is within one standard error of the best mean. The curves are flat near their top, and taking
+    the bare maximum flipped the chosen C between neighbouring values from one refit to the next (moving `dev`
+    and `test` in opposite directions); within the noise, the simpler model is the one to trust on new
+    questions. `cs` ascending (strongest first); `folds[i]` the fold scores of `cs[i]` over every repeat of
+    `k`-fold cross-validation. The standard error is the folds' spread over the square root of `k`, not of
+    every fold of every repeat: a repeat reshuffles the same questions, it adds no new ones.
 
-    >>> best_mean((0.01, 0.1, 1.0), [[0.71, 0.75], [0.72, 0.76], [0.60, 0.62]])
+    >>> best_mean((0.01, 0.1, 1.0), [[0.71, 0.75], [0.72, 0.76], [0.60, 0.62]], k=2)
+    (0.01, 0.73)
+    >>> best_mean((0.01, 0.1, 1.0), [[0.60, 0.62], [0.72, 0.76], [0.71, 0.75]], k=2)
     (0.1, 0.74)
     """
     means = [round(float(np.mean(f)), 6) for f in folds]
     best = int(np.argmax(means))
-    return float(cs[best]), means[best]
+    se = float(np.std(folds[best], ddof=1)) / np.sqrt(k) if len(folds[best]) > 1 else 0.0
+    chosen = next(i for i, m in enumerate(means) if m >= means[best] - se)
+    return float(cs[chosen]), means[chosen]
 
 
 REPEATS = 3   # repeated 5-fold cross-validation: the curves are flat, and one split's luck swung the C between refits

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from assistant.answering.scoring import MODEL_FILE, PRIOR_ANSWERABLE, LinearModel, load_models, pair_terms
-from assistant.evaluation.fit import (Example, choose_c, choose_sentence_c, choose_threshold, examples, first_answer_mrr,
-                                      sentence_label)
+from assistant.evaluation.fit import (Example, best_mean, choose_c, choose_sentence_c, choose_threshold, examples,
+                                      first_answer_mrr, sentence_label)
 
 
 def test_linear_model_standardises_weighs_and_explains():
@@ -57,6 +57,13 @@ def test_the_sentence_scorer_strength_is_chosen_by_how_well_it_ranks_held_out_qu
     c, mrr = choose_sentence_c(data, pair_terms(("x", "v", "noise")), cs=(0.01, 1.0))
     assert c in (0.01, 1.0) and 0.7 < mrr <= 1.0
     assert first_answer_mrr(["a", "a"], [0, 0], [0.1, 0.2]) == 0.0   # no answering sentence: not counted
+
+
+def test_the_strongest_regularisation_within_one_standard_error_of_the_best_is_chosen():
+    close = [[0.70, 0.80, 0.75, 0.72, 0.78], [0.71, 0.81, 0.76, 0.73, 0.79]]   # 0.01 trails 0.1 by less than a SE
+    assert best_mean((0.01, 0.1), close) == (0.01, 0.75)
+    far = [[0.60, 0.62, 0.61, 0.59, 0.63], [0.71, 0.81, 0.76, 0.73, 0.79]]
+    assert best_mean((0.01, 0.1), far) == (0.1, 0.76)
 
 
 def test_without_a_model_file_the_priors_answer(tmp_path):
