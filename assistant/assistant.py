@@ -139,7 +139,8 @@ class Assistant:
         if r.kind != RouteKind.RETRIEVE:
             return Answer(q, Behaviour.REFUSE, r.message, reason=Reason(r.kind.value), detail=r.rule,
                           timings_ms=_total(t_start))
-        res = resolve(said, past, self.corpus.speakers, self.answering.glossary, self.answering.tagger)
+        res = resolve(said, past, self.corpus.speakers, self.answering.glossary, self.answering.tagger,
+                      self.answering.persons)
         if res.kind in (FollowUp.WHO_SAID, FollowUp.SOURCE):
             earlier = self.statements_of(history[res.refers_to])
             if earlier:

@@ -57,6 +57,15 @@ class AnswerContext:
     forms: dict[str, object]          # question type -> its evidence pattern, read against this corpus
     tagger: Tagger = no_nouns         # text -> the words it uses as nouns (oov_noun / oov_other)
 
+    @property
+    def persons(self) -> dict[str, str]:
+        """Speaker id -> the person's name, for the voices that are people (a person's name in their label:
+        "Sir Simon Stevens, NHS England's outgoing chief executive"): whom a follow-up's "he" or "she" can mean."""
+        names = self.forms.get("person")
+        # a label begins with the name, and a sentence's first word does not count as a name's (PersonNames)
+        found = {sid: names.search(f"by {sp.label}") for sid, sp in self.speakers.items()} if names is not None else {}
+        return {sid: m.group(0) for sid, m in found.items() if m}
+
     @classmethod
     def of(cls, index, corpus, row_of: dict[str, int], weights: AnswerWeights, english=frozenset(),
            tagger: Tagger | None = None) -> "AnswerContext":
@@ -99,7 +108,7 @@ def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext,
     probs = ctx.models.sentence.probabilities([c.features for c in cands])
     nouns = frozenset(stem(ctx.speller.correct(w)) for w in ctx.tagger(intent.question))
     feats = answerability_features(intent, focus, cands, probs, ctx.vocabulary, ctx.glossary, ctx.speakers, ctx.forms,
-                                   nouns)
+                                   nouns, context)
     return Evidence(cands, probs, feats, ctx.models.answerable.probability(feats))
 
 

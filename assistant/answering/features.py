@@ -85,15 +85,25 @@ class Candidate:
     features: dict[str, float]
 
 
-def has_new_form(rx, text: str, question: str) -> bool:
+def has_new_form(rx, text: str, question: str, people: tuple[str, ...] = ()) -> bool:
     """The text has the form `rx` a question type wants (a date, a figure, a name…), one the question does not
-    already contain: a "who" question naming one MP is answered by another name."""
+    already contain: a "who" question naming one MP is answered by another name. `people`: persons the question
+    (or what it carries from earlier turns) names, lower case; a run of capitals that holds one is that person
+    with a title ("Outgoing NHS Chief Executive Sir Simon Stevens"), not someone new.
+
+    >>> from assistant.answering.patterns import NAME_RX
+    >>> has_new_form(NAME_RX, "Outgoing Chief Executive Sir Simon Stevens said so.", "who replaced Sir Simon Stevens",
+    ...              ("sir simon stevens",))
+    False
+    >>> has_new_form(NAME_RX, "It was led by Margaret Greenwood MP.", "who led the debate")
+    True
+    """
     if rx is None:
         return False
     if not hasattr(rx, "finditer"):          # a form without spans (figures): any match will do
         return bool(rx.search(text))
     q = question.lower()
-    return any(m.group(0).lower() not in q for m in rx.finditer(text))
+    return any(n not in q and not any(p in n for p in people) for n in (m.group(0).lower() for m in rx.finditer(text)))
 
 
 DIGIT = re.compile(r"\d")

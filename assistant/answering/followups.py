@@ -12,6 +12,7 @@ r"""Conversations: each turn resolved against the earlier turns' questions *and 
     "… back to X: …?"                searched together with the earlier turn about X
     "anyone else?" / "who else?"     the last question, answered by voices the last answer did not quote
     "what else does he want?"        the same voices, what the last answer did not already quote
+    "what was his job?"              searched with the name of the person the last answer quoted
     anything self-contained          a new topic: not merged with the old one
 
 A declined turn never becomes the topic (unless only its request was declined: `topical`); an abstained one
@@ -119,6 +120,7 @@ OTHERS = re.compile(r"\b(?:any ?one|any ?body|who|anything|what|where) else\b|\b
 # "was the LGA consulted on it?": a yes/no question of its own, not "and the LGA?"
 OWN_YES_NO = re.compile(r"^\s*(?:did|does|do|is|are|was|were|will|would|can|could|has|have|had|should)\b", re.I)
 NOT_X = re.compile(r"\bnot (?:the )?(.{2,40}?)(?:[,.?!]|$)", re.I)
+PERSONAL = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.I)
 
 
 def content_words(text: str, speakers: dict[str, Speaker] | None = None) -> list[str]:
@@ -197,6 +199,20 @@ def subject(prev: Past, speakers: dict[str, Speaker]) -> tuple[str, ...]:
         return prev.speakers[:1]
     kind = speakers[prev.parties[0]].kind if prev.parties[0] in speakers else None
     return tuple(p for p in prev.parties if p in speakers and speakers[p].kind == kind) or prev.parties[:1]
+
+
+def referent(question: str, prev: Past, persons: dict[str, str]) -> str:
+    """Whom "he" or "she" means: the first person the earlier answer quoted (`persons`: speaker id -> the person's
+    name), when the turn says "he" or "she" and names nobody itself; "" otherwise. Searched with the name, "what
+    was his job?" finds the line that gives the job beside the name, and a line that names only that person
+    does not name anyone new ("who replaced him?").
+
+    >>> referent("what was his job?", Past("who said that?", speakers=("lga", "stevens")), {"stevens": "Sir Simon Stevens"})
+    'Sir Simon Stevens'
+    """
+    if not PERSONAL.search(question):
+        return ""
+    return next((persons[s] for s in prev.speakers if s in persons), "")
 
 
 def answered_index(history: list[Past]) -> int | None:
@@ -279,10 +295,11 @@ def swap_thing(question: str, thing: str, nouns: set[str], keep: set[str], gloss
 
 
 def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], glossary: Glossary | None = None,
-            nouns: Callable[[str], frozenset[str]] | None = None) -> Resolution:
+            nouns: Callable[[str], frozenset[str]] | None = None, persons: dict[str, str] | None = None) -> Resolution:
     """How this turn leans on the earlier ones (see the module docstring). The glossary lets its terms name
     voices ("and the LGA?"); `nouns` (tagging.py: the words of a text used as nouns) lets "and the
-    trusts?" swap the thing the last question asked about."""
+    trusts?" swap the thing the last question asked about; `persons` (speaker id -> name, for the voices that
+    are people) tells whom "he" and "she" mean."""
     new = Resolution(FollowUp.NEW, question, question)
     if not history:
         return new
@@ -353,7 +370,9 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
     leaning = bool(PRONOUN.search(question)) or bool(LEAD.search(question))
     if (leaning and len(own) <= 4) or (len(own) <= 1 and not named):
         voices = subject(prev, speakers) if SPEAKS.search(question) and not named else ()
-        return Resolution(FollowUp.CONTINUE, question, f"{question} {prev_q}", (), t, prev_q, voices)
+        who = "" if named else referent(question, prev, persons or {})
+        carried = f"{who} {prev_q}" if who and who.lower() not in prev_q.lower() else prev_q
+        return Resolution(FollowUp.CONTINUE, question, f"{question} {carried}", (), t, carried, voices)
     return new
 
 

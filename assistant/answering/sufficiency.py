@@ -14,7 +14,8 @@ so the decision is a calibrated score over named, interpretable features:
     missing_known the rarest topic word the corpus does use but no likely sentence holds (its IDF, scaled to 1):
                   the question is about something the documents name, just not here
     unvoiced      the question asks what someone said, and that someone is not one of the documents' voices
-    new_name      a "who" question, and the likely sentences name someone the question does not (0.5: not "who")
+    new_name      a "who" question, and the likely sentences name someone the question (with what it carries from
+                  earlier turns) does not (0.5: not "who")
     form_q, who_q, comparison_q   what kind of question it is (each kind has its own base rate)
     terms         how many topic words the question has (up to 8, scaled to 1)
     cos           the best sentence's similarity to the question
@@ -29,7 +30,7 @@ import math
 
 from ..glossary import Glossary
 from ..text import FILLERS, STOPWORDS, stem, token_set, words
-from .features import Candidate, Focus
+from .features import Candidate, Focus, has_new_form
 from .intent import Intent
 from .patterns import NAME_RX
 from .qtypes import EVIDENCE, FACT_FORMS
@@ -49,15 +50,19 @@ def unvoiced(intent: Intent, speakers: dict) -> bool:
 
 def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate], probs: list[float],
                            vocabulary: frozenset[str], glossary: Glossary, speakers: dict,
-                           forms: dict[str, object] = EVIDENCE, nouns: frozenset[str] = frozenset()) -> dict[str, float]:
-    """`nouns`: the stems of the words the question uses as nouns (tagging.py)."""
+                           forms: dict[str, object] = EVIDENCE, nouns: frozenset[str] = frozenset(),
+                           carried: str = "") -> dict[str, float]:
+    """`nouns`: the stems of the words the question uses as nouns (tagging.py). `carried`: what a follow-up carries
+    from earlier turns (a name there is not a new one: "who replaced him?" is not answered by naming him)."""
     order = sorted(range(len(cands)), key=lambda i: -probs[i])
     best_p = probs[order[0]] if order else 0.0
     wanted = [forms[t] for t in intent.types if t in FACT_FORMS]
     top = cands[order[0]] if order else None
     focus_top = top.features["focus"] if top else 0.0
+    asked = f"{intent.question} {carried}"
+    people = tuple(m.group(0).lower() for m in forms["person"].finditer(asked)) if "person" in forms else ()
     if wanted:
-        formed = [i for i in order if any(rx.search(cands[i].text) for rx in wanted)]
+        formed = [i for i in order if any(has_new_form(rx, cands[i].text, asked, people) for rx in wanted)]
         best_p_form = probs[formed[0]] if formed else 0.0
         focus_form = max((cands[i].features["focus_near"] for i in formed[:3]), default=0.0)
     else:
@@ -72,8 +77,7 @@ def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate],
     missing_known = max((w for t, w in known.items() if not glossary.equivalents(t) & likely), default=0.0) / top_idf
     new_name = 0.5
     if "who" in intent.types:
-        q = intent.question.lower()
-        new_name = float(any(m.group(0).lower() not in q for i in order[:3] for m in NAME_RX.finditer(cands[i].text)))
+        new_name = float(any(has_new_form(NAME_RX, cands[i].text, asked, people) for i in order[:3]))
     return {
         "best_p": best_p, "best_p_form": best_p_form, "focus_top": focus_top, "focus_form": focus_form, "oov": oov,
         "oov_noun": oov_noun, "oov_other": oov - oov_noun,

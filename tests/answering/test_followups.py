@@ -287,3 +287,36 @@ def test_a_swap_keeps_what_the_last_turn_carried_from_before_it(speakers, glossa
     h = [past("who leads the board?", query="who leads the board? integrated care systems")]
     r = resolve("and the trusts?", h, speakers, glossary, nouns_of("board", "trusts", "systems"))
     assert r.question == "who leads the trusts?" and r.context == "integrated care systems"
+
+
+PERSONS = {"simon_stevens": "Sir Simon Stevens", "patricia_hewitt": "Patricia Hewitt"}
+
+
+@pytest.mark.parametrize("turn", ["and where did she work before?", "how old is he", "anything on his pay?"])
+def test_he_or_she_is_searched_with_the_person_the_last_answer_quoted(speakers, turn):
+    h = [past("which NHS figure backed the merger plan?", speakers=("pulse", "patricia_hewitt", "simon_stevens"))]
+    r = resolve(turn, h, speakers, persons=PERSONS)
+    assert r.kind == FollowUp.CONTINUE and "Patricia Hewitt" in r.query and "Patricia Hewitt" in r.context
+    assert "Simon Stevens" not in r.query
+
+
+@pytest.mark.parametrize("turn, quoted", [
+    ("and what did they decide?", ("patricia_hewitt",)),     # no "he" or "she"
+    ("how old is he", ("lga",)),                              # the last answer quoted no person
+])
+def test_no_person_is_added_without_a_personal_pronoun_and_a_quoted_person(speakers, turn, quoted):
+    r = resolve(turn, [past("which body backed the merger plan?", speakers=quoted)], speakers, persons=PERSONS)
+    assert "Hewitt" not in r.query and "Stevens" not in r.query
+
+
+def test_a_name_already_in_the_carried_question_is_not_added_twice(speakers):
+    h = [past("what did Sir Simon Stevens promise?", speakers=("simon_stevens",))]
+    r = resolve("was he right?", h, speakers, persons=PERSONS)
+    assert r.query.count("Simon Stevens") == 1
+
+
+@pytest.mark.slow
+def test_the_voices_that_are_people_are_read_from_their_labels(real_assistant):
+    people = real_assistant.answering.persons
+    assert people["simon_stevens"] == "Sir Simon Stevens" and people["patricia_hewitt"] == "Patricia Hewitt"
+    assert not {"lga", "pulse", "dhsc", "the_lowdown", "your_nhs_needs_you", "think_tanks"} & set(people)
