@@ -16,7 +16,7 @@ MONTHS = "january|february|march|april|may|june|july|august|september|october|no
 DAYS = "monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 DATE_RX = re.compile(
     rf"\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{MONTHS})\b|\b(?:{MONTHS})\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b(?:{MONTHS})\s+\d{{4}}\b"
-    rf"|\b(?:19|20)\d{{2}}\b|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b|\b(?:{DAYS})\b|\b(?:last|next) (?:week|month|year)\b"
+    rf"|\b(?:19|20)\d{{2}}\b|\b\d{{1,2}}[./]\d{{1,2}}[./]\d{{2,4}}\b|\b(?:{DAYS})\b|\b(?:last|next|this) (?:week|month|year|spring|summer|autumn|winter)\b"
     rf"|\b\d{{1,2}}(?:\.\d{{2}})?\s*(?:am|pm)\b",
     re.I)
 YEAR_RX = re.compile(r"\b(?:19|20)\d{2}\b")   # "what year" wants one: "24 October" is a date, not an answer
