@@ -59,7 +59,7 @@ class AnswerContext:
 
     @property
     def persons(self) -> dict[str, str]:
-        """Speaker id -> the person's name, for the voices that are people (a person's name in their label:
+        """Speaker id -> the names of the voices that are people (their label opens with a person's name:
         "Sir Simon Stevens, NHS England's outgoing chief executive"): whom a follow-up's "he" or "she" can mean."""
         names = self.forms.get("person")
         # a label begins with the name, and a sentence's first word does not count as a name's (PersonNames)

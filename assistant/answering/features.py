@@ -95,7 +95,7 @@ def has_new_form(rx, text: str, question: str, people: tuple[str, ...] = ()) -> 
     >>> has_new_form(NAME_RX, "Outgoing Chief Executive Sir Simon Stevens said so.", "who replaced Sir Simon Stevens",
     ...              ("sir simon stevens",))
     False
-    >>> has_new_form(NAME_RX, "It was led by Margaret Greenwood MP.", "who led the debate")
+    >>> has_new_form(NAME_RX, "It was chaired by Margaret Greenwood MP.", "who chaired it")
     True
     """
     if rx is None:

@@ -11,8 +11,8 @@ r"""Conversations: each turn resolved against the earlier turns' questions *and 
     "when was that?" (short, leaning) searched together with the last question
     "… back to X: …?"                searched together with the earlier turn about X
     "anyone else?" / "who else?"     the last question, answered by voices the last answer did not quote
-    "what else does he want?"        the same voices, what the last answer did not already quote
-    "what was his job?"              searched with the name of the person the last answer quoted
+    "anything else he wants?"        the same voices, what the last answer did not already quote
+    "where did she work before?"     searched with the name of the person the last answer quoted
     anything self-contained          a new topic: not merged with the old one
 
 A declined turn never becomes the topic (unless only its request was declined: `topical`); an abstained one
@@ -203,11 +203,11 @@ def subject(prev: Past, speakers: dict[str, Speaker]) -> tuple[str, ...]:
 
 def referent(question: str, prev: Past, persons: dict[str, str]) -> str:
     """Whom "he" or "she" means: the first person the earlier answer quoted (`persons`: speaker id -> the person's
-    name), when the turn says "he" or "she" and names nobody itself; "" otherwise. Searched with the name, "what
-    was his job?" finds the line that gives the job beside the name, and a line that names only that person
-    does not name anyone new ("who replaced him?").
+    name), when the turn says "he" or "she"; "" otherwise. Searched with the name, "where did she work before?"
+    finds the line that gives her post beside her name, and a line that names only her does not name anyone new
+    ("whose post did she take?").
 
-    >>> referent("what was his job?", Past("who said that?", speakers=("lga", "stevens")), {"stevens": "Sir Simon Stevens"})
+    >>> referent("where did he work before?", Past("who said that?", speakers=("lga", "stevens")), {"stevens": "Sir Simon Stevens"})
     'Sir Simon Stevens'
     """
     if not PERSONAL.search(question):
