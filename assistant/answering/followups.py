@@ -205,7 +205,7 @@ def referent(question: str, prev: Past, persons: dict[str, str]) -> str:
     """Whom "he" or "she" means: the first person the earlier answer quoted (`persons`: speaker id -> the person's
     name), when the turn says "he" or "she"; "" otherwise. Searched with the name, "where did she work before?"
     finds the line that gives her post beside her name, and a line that names only her does not name anyone new
-    ("whose post did she take?").
+    ("who succeeded her?").
 
     >>> referent("where did he work before?", Past("who said that?", speakers=("lga", "stevens")), {"stevens": "Sir Simon Stevens"})
     'Sir Simon Stevens'

@@ -53,7 +53,7 @@ def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate],
                            forms: dict[str, object] = EVIDENCE, nouns: frozenset[str] = frozenset(),
                            carried: str = "") -> dict[str, float]:
     """`nouns`: the stems of the words the question uses as nouns (tagging.py). `carried`: what a follow-up carries
-    from earlier turns (a name there is not a new one: "whose post did she take?" is not answered by naming her)."""
+    from earlier turns (a name there is not a new one: "who succeeded her?" is not answered by naming her)."""
     order = sorted(range(len(cands)), key=lambda i: -probs[i])
     best_p = probs[order[0]] if order else 0.0
     wanted = [forms[t] for t in intent.types if t in FACT_FORMS]
