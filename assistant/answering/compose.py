@@ -33,7 +33,7 @@ from .render import abstention_text, render_text
 from .scoring import Models, load_models
 from .spelling import Speller
 from .selection import Pick, select
-from .sufficiency import answerability_features, explain
+from .sufficiency import answerability_features, person_voices, explain
 from .tagging import Tagger, load_tagger, no_nouns
 
 
@@ -59,12 +59,8 @@ class AnswerContext:
 
     @property
     def persons(self) -> dict[str, str]:
-        """Speaker id -> the names of the voices that are people (their label opens with a person's name:
-        "Sir Simon Stevens, NHS England's outgoing chief executive"): whom a follow-up's "he" or "she" can mean."""
-        names = self.forms.get("person")
-        # a label begins with the name, and a sentence's first word does not count as a name's (PersonNames)
-        found = {sid: names.search(f"by {sp.label}") for sid, sp in self.speakers.items()} if names is not None else {}
-        return {sid: m.group(0) for sid, m in found.items() if m}
+        """Speaker id -> the names of the voices that are people: whom a follow-up's "he" or "she" can mean."""
+        return person_voices(self.speakers, self.forms)
 
     @classmethod
     def of(cls, index, corpus, row_of: dict[str, int], weights: AnswerWeights, english=frozenset(),

@@ -31,7 +31,7 @@ import math
 from ..glossary import Glossary
 from ..text import FILLERS, STOPWORDS, stem, token_set, words
 from .features import Candidate, Focus, has_new_form
-from .intent import Intent
+from .intent import Intent, alias_rx
 from .patterns import NAME_RX
 from .qtypes import EVIDENCE, FACT_FORMS
 
@@ -48,6 +48,29 @@ def unvoiced(intent: Intent, speakers: dict) -> bool:
     return bool(topic) and not any(stem(w) in voices for w in topic)
 
 
+def person_voices(speakers: dict, forms: dict[str, object] = EVIDENCE) -> dict[str, str]:
+    """Speaker id -> the names of the voices that are people: their label opens with a person's name ("Sir Simon
+    Stevens, NHS England's outgoing chief executive"; a label's first word is a sentence's, which `PersonNames`
+    does not count, hence the word put before it)."""
+    names = forms.get("person")
+    found = {sid: names.search(f"by {sp.label}") for sid, sp in speakers.items()} if names is not None else {}
+    return {sid: m.group(0) for sid, m in found.items() if m}
+
+
+def named_people(text: str, speakers: dict, forms: dict[str, object] = EVIDENCE) -> tuple[str, ...]:
+    """The people `text` names, lower case: a person's name as written ("Sir Simon Stevens"), or a name a question
+    may use for a voice that is a person ("hewitt").
+
+    >>> from assistant.types import Speaker
+    >>> sp = {"ph": Speaker("ph", "Patricia Hewitt", "Patricia Hewitt, STP chair", "", "nhs", aliases=("hewitt",))}
+    >>> named_people("what did Dr Jo Bloggs say to hewitt?", sp)
+    ('dr jo bloggs', 'hewitt')
+    """
+    people = [m.group(0).lower() for m in forms["person"].finditer(text)] if "person" in forms else []
+    voiced = [a for sid in person_voices(speakers, forms) for a in speakers[sid].aliases if alias_rx(a).search(text)]
+    return tuple(dict.fromkeys(people + voiced))
+
+
 def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate], probs: list[float],
                            vocabulary: frozenset[str], glossary: Glossary, speakers: dict,
                            forms: dict[str, object] = EVIDENCE, nouns: frozenset[str] = frozenset(),
@@ -60,7 +83,7 @@ def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate],
     top = cands[order[0]] if order else None
     focus_top = top.features["focus"] if top else 0.0
     asked = f"{intent.question} {carried}"
-    people = tuple(m.group(0).lower() for m in forms["person"].finditer(asked)) if "person" in forms else ()
+    people = named_people(asked, speakers, forms)
     if wanted:
         formed = [i for i in order if any(has_new_form(rx, cands[i].text, asked, people) for rx in wanted)]
         best_p_form = probs[formed[0]] if formed else 0.0
