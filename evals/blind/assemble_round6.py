@@ -19,15 +19,24 @@ SET = "blind6"
 OUTPUTS = {"singles6.jsonl": "W", "conversations6.jsonl": "X"}
 
 
-def split_of(key: str) -> str:
-    h = int(hashlib.sha256(f"{SEED}:{key}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+def split_with(seed: str, key: str) -> str:
+    """A question's split from its key (its paraphrase group, else its id) and a round's seed."""
+    h = int(hashlib.sha256(f"{seed}:{key}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
     return "test" if h < round4.TEST_SHARE else "dev"
 
 
-if __name__ == "__main__":
-    src, out = Path(sys.argv[1]), Path(__file__).resolve().parents[1]
-    for name, w in OUTPUTS.items():
+def split_of(key: str) -> str:
+    return split_with(SEED, key)
+
+
+def assemble(src: Path, out: Path, split, set_name: str, outputs: dict[str, str]) -> None:
+    """Each writer's file, its rows marked with the set, the writer and the split; a file already there is kept."""
+    for name, w in outputs.items():
         if (src / f"{w}.jsonl").exists() and not (out / name).exists():
-            rows = [{**q, "set": SET, "writer": w, "split": split_of(q.get("group") or q["id"])}
+            rows = [{**q, "set": set_name, "writer": w, "split": split(q.get("group") or q["id"])}
                     for q in round4.rows(src / f"{w}.jsonl")]
             (out / name).write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in rows), encoding="utf-8")
+
+
+if __name__ == "__main__":
+    assemble(Path(sys.argv[1]), Path(__file__).resolve().parents[1], split_of, SET, OUTPUTS)
