@@ -59,7 +59,7 @@ class AnswerContext:
 
     @property
     def persons(self) -> dict[str, str]:
-        """Speaker id -> the names of the voices that are people: whom a follow-up's "he" or "she" can mean."""
+        """Speaker id -> each voice that is a person, by name: whom a follow-up's "he" or "she" can mean."""
         return person_voices(self.speakers, self.forms)
 
     @classmethod

@@ -49,7 +49,7 @@ def unvoiced(intent: Intent, speakers: dict) -> bool:
 
 
 def person_voices(speakers: dict, forms: dict[str, object] = EVIDENCE) -> dict[str, str]:
-    """Speaker id -> the names of the voices that are people: their label opens with a person's name ("Sir Simon
+    """Speaker id -> each voice that is a person, by name: its label opens with a person's name ("Sir Simon
     Stevens, NHS England's outgoing chief executive"; a label's first word is a sentence's, which `PersonNames`
     does not count, hence the word put before it)."""
     names = forms.get("person")
