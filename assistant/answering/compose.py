@@ -18,7 +18,7 @@ invented. The steps, each a pure function in its own module:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -56,20 +56,18 @@ class AnswerContext:
     titles: dict[str, str]            # document id -> title (part of a passage's topic context)
     forms: dict[str, object]          # question type -> its evidence pattern, read against this corpus
     tagger: Tagger = no_nouns         # text -> the words it uses as nouns (oov_noun / oov_other)
-
-    @property
-    def persons(self) -> dict[str, str]:
-        """Speaker id -> each voice that is a person, by name: whom a follow-up's "he" or "she" can mean."""
-        return person_voices(self.speakers, self.forms)
+    persons: dict[str, str] = field(default_factory=dict)   # speaker id -> name, the voices that are people:
+                                      # whom "he" or "she" can mean (read once, from the labels)
 
     @classmethod
     def of(cls, index, corpus, row_of: dict[str, int], weights: AnswerWeights, english=frozenset(),
            tagger: Tagger | None = None) -> "AnswerContext":
+        forms = evidence_forms(lambda: (c.text for c in index.chunks))
         return cls(index, row_of, index.lexical.vocabulary(), corpus.speakers,
                    {s.id: s.kind for s in corpus.speakers.values()}, {d.id: d for d in corpus.documents}, weights,
                    load_glossary(), load_models(), Speller(index.words, english),
                    voice_names(corpus, index.chunks), {d.id: d.title for d in corpus.documents},
-                   evidence_forms(lambda: (c.text for c in index.chunks)), tagger or load_tagger())
+                   forms, tagger or load_tagger(), person_voices(corpus.speakers, forms))
 
 
 def voice_names(corpus, chunks) -> dict[tuple[str, str], frozenset[str]]:
@@ -104,7 +102,7 @@ def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext,
     probs = ctx.models.sentence.probabilities([c.features for c in cands])
     nouns = frozenset(stem(ctx.speller.correct(w)) for w in ctx.tagger(intent.question))
     feats = answerability_features(intent, focus, cands, probs, ctx.vocabulary, ctx.glossary, ctx.speakers, ctx.forms,
-                                   nouns, context)
+                                   nouns, context, ctx.persons)
     return Evidence(cands, probs, feats, ctx.models.answerable.probability(feats))
 
 

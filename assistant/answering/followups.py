@@ -207,7 +207,8 @@ def referent(question: str, prev: Past, persons: dict[str, str]) -> str:
     finds the line that gives her post beside her name, and a line that names only her does not name anyone new
     ("who succeeded her?").
 
-    >>> referent("where did he work before?", Past("who said that?", speakers=("lga", "stevens")), {"stevens": "Sir Simon Stevens"})
+    >>> earlier = Past("who said that?", speakers=("lga", "stevens"))
+    >>> referent("where did he work before?", earlier, {"stevens": "Sir Simon Stevens"})
     'Sir Simon Stevens'
     """
     if not PERSONAL.search(question):

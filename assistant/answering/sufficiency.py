@@ -57,9 +57,10 @@ def person_voices(speakers: dict, forms: dict[str, object] = EVIDENCE) -> dict[s
     return {sid: m.group(0) for sid, m in found.items() if m}
 
 
-def named_people(text: str, speakers: dict, forms: dict[str, object] = EVIDENCE) -> tuple[str, ...]:
+def named_people(text: str, speakers: dict, forms: dict[str, object] = EVIDENCE,
+                 persons: dict[str, str] | None = None) -> tuple[str, ...]:
     """The people `text` names, lower case: a person's name as written ("Sir Simon Stevens"), or a name a question
-    may use for a voice that is a person ("hewitt").
+    may use for a voice that is a person ("hewitt"). `persons`: `person_voices`, when already read.
 
     >>> from assistant.types import Speaker
     >>> sp = {"ph": Speaker("ph", "Patricia Hewitt", "Patricia Hewitt, STP chair", "", "nhs", aliases=("hewitt",))}
@@ -67,23 +68,25 @@ def named_people(text: str, speakers: dict, forms: dict[str, object] = EVIDENCE)
     ('dr jo bloggs', 'hewitt')
     """
     people = [m.group(0).lower() for m in forms["person"].finditer(text)] if "person" in forms else []
-    voiced = [a for sid in person_voices(speakers, forms) for a in speakers[sid].aliases if alias_rx(a).search(text)]
+    persons = person_voices(speakers, forms) if persons is None else persons
+    voiced = [a for sid in persons if sid in speakers for a in speakers[sid].aliases if alias_rx(a).search(text)]
     return tuple(dict.fromkeys(people + voiced))
 
 
 def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate], probs: list[float],
                            vocabulary: frozenset[str], glossary: Glossary, speakers: dict,
                            forms: dict[str, object] = EVIDENCE, nouns: frozenset[str] = frozenset(),
-                           carried: str = "") -> dict[str, float]:
+                           carried: str = "", persons: dict[str, str] | None = None) -> dict[str, float]:
     """`nouns`: the stems of the words the question uses as nouns (tagging.py). `carried`: what a follow-up carries
-    from earlier turns (a name there is not a new one: "who succeeded her?" is not answered by naming her)."""
+    from earlier turns (a name there is not a new one: "who succeeded her?" is not answered by naming her).
+    `persons`: the voices that are people (`person_voices`; read from `speakers` when not given)."""
     order = sorted(range(len(cands)), key=lambda i: -probs[i])
     best_p = probs[order[0]] if order else 0.0
     wanted = [forms[t] for t in intent.types if t in FACT_FORMS]
     top = cands[order[0]] if order else None
     focus_top = top.features["focus"] if top else 0.0
     asked = f"{intent.question} {carried}"
-    people = named_people(asked, speakers, forms)
+    people = named_people(asked, speakers, forms, persons)
     if wanted:
         formed = [i for i in order if any(has_new_form(rx, cands[i].text, asked, people) for rx in wanted)]
         best_p_form = probs[formed[0]] if formed else 0.0
