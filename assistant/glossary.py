@@ -5,6 +5,8 @@
     ['ccg', 'clinic', 'commiss']
     >>> g.covered("council", "local authorities will have a voice")
     True
+    >>> sorted(map(sorted, g.alternatives(["privat", "compani", "take"])["compani"]))[:2]
+    [['compani', 'privat'], ['firm', 'privat']]
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ class Entry:
     where: str                                  # where the corpus uses it (the entry's justification)
     patterns: tuple[re.Pattern, ...]            # each term, whole words, case-insensitive
     stems: frozenset[str]                       # the stems of every term
+    term_stems: tuple[tuple[str, ...], ...] = ()    # each term's stems, in order
 
 
 class Glossary:
@@ -50,10 +53,29 @@ class Glossary:
         """Every stem that means `stem` (itself included)."""
         return self._equivalents.get(stem) or frozenset({stem})
 
+    def alternatives(self, stems_in_order: list[str]) -> dict[str, tuple[frozenset[str], ...]]:
+        """For each stem of a term the stems use (as a run: "private companies", "councils"), every term of its
+        entry as a set of stems: the word is there when one whole term is. A phrase means the same as a phrase,
+        not word by word: "independent sector" stands for "private companies", "independent" alone does not
+        (nor does "state" for "health", by "health secretary" = "Secretary of State")."""
+        out: dict[str, set[frozenset[str]]] = {}
+        for e in self.entries:
+            for term in e.term_stems:
+                if not term or not _has_run(stems_in_order, term):
+                    continue
+                for s in term:
+                    out.setdefault(s, set()).update(frozenset(t) for t in e.term_stems if t)
+        return {s: tuple(sorted(alts, key=sorted)) for s, alts in out.items()}
+
     def covered(self, word: str, text: str) -> bool:
         """Does `text` hold `word` or a glossary equivalent of it?"""
         have = set(tokenize(text))
         return any(self.equivalents(s) & have for s in tokenize(word))
+
+
+def _has_run(seq: list[str], run: tuple[str, ...]) -> bool:
+    n = len(run)
+    return any(tuple(seq[i:i + n]) == run for i in range(len(seq) - n + 1))
 
 
 @lru_cache(maxsize=1)
@@ -63,5 +85,6 @@ def load_glossary(path: Path = GLOSSARY) -> Glossary:
     for e in raw.get("entry", []):
         terms = tuple(e["terms"])
         pats = tuple(re.compile(rf"(?<![\w-]){re.escape(t)}(?![\w-])", re.I) for t in terms)
-        entries.append(Entry(terms, e["where"], pats, frozenset(s for t in terms for s in tokenize(t))))
+        entries.append(Entry(terms, e["where"], pats, frozenset(s for t in terms for s in tokenize(t)),
+                             tuple(tuple(tokenize(t)) for t in terms)))
     return Glossary(entries)

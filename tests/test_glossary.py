@@ -30,3 +30,24 @@ def test_equivalents_and_expansions():
     assert g.covered("private firms", "the independent sector has been an important feature")
     assert "paus" in g.expansions("will ministers halt the plans?")
     assert not g.expansions("nothing in the glossary here")
+
+
+def test_alternatives_are_whole_terms():
+    g = load_glossary()
+    alts = g.alternatives(tokenize("could a private firm end up running things"))
+    assert frozenset({"independ", "sector"}) in alts["privat"]
+    assert "run" not in alts                      # a word in no glossary term has no alternatives
+    assert not g.alternatives(tokenize("an independent panel"))   # "independent" alone is no term
+
+
+def test_focus_is_held_by_a_whole_term_not_by_one_word_of_it():
+    from assistant.answering.features import Focus
+    from assistant.answering.spelling import Speller
+    g = load_glossary()
+    question = "do private firms decide the budget"
+    focus = Focus.of(question, Speller(tokenize(question)), {}, glossary=g)
+    whole = set(tokenize("the independent sector decides budgets"))
+    part = set(tokenize("an independent committee decides budgets"))
+    assert focus.covers("privat", whole) and focus.covers("firm", whole)
+    assert not focus.covers("privat", part) and not focus.covers("firm", part)
+    assert focus.coverage(whole) > focus.coverage(part)

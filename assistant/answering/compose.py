@@ -94,9 +94,9 @@ def weigh(intent: Intent, qvec: np.ndarray, hits: list[Hit], ctx: AnswerContext,
           said: frozenset[str] = frozenset()) -> Evidence:
     """The candidates and both scores. `said`: sentences an earlier answer quoted, not candidates again ("why?"
     wants the reasons around the claim, not the claim)."""
-    focus = Focus.of(intent.question, ctx.speller, ctx.index.idf, context)
+    focus = Focus.of(intent.question, ctx.speller, ctx.index.idf, context, ctx.glossary)
     # every passage given is read: retrieval's top `max_passages`, and beyond them a named voice's own passages
-    cands = candidates(intent, focus, qvec, hits, ctx.index, ctx.glossary, ctx.row_of, len(hits),
+    cands = candidates(intent, focus, qvec, hits, ctx.index, ctx.row_of, len(hits),
                        ctx.titles, ctx.voices, ctx.forms, ctx.docs)
     cands = [c for c in cands if c.text not in said] or cands
     probs = ctx.models.sentence.probabilities([c.features for c in cands])

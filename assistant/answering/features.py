@@ -5,8 +5,8 @@ answers: similarity to the question, the question's topic words it holds (glossa
 corrected spellings count), the form the question wants (a date for "when", a figure for "how many"…),
 who says it, where it sits.
 
-    focus = Focus.of(intent, speller, index.idf)
-    cands = candidates(intent, focus, qvec, hits, index, glossary, row_of)
+    focus = Focus.of(intent.question, speller, index.idf, glossary=glossary)
+    cands = candidates(intent, focus, qvec, hits, index, row_of)
     cands[0].features["cos"]
 """
 
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
@@ -41,29 +41,42 @@ class Focus:
 
     weights: dict[str, float]
     pairs: tuple[tuple[str, str], ...]
+    alts: dict[str, tuple[frozenset[str], ...]] = field(default_factory=dict)   # glossary: the terms meaning a word
 
     @classmethod
-    def of(cls, question: str, speller: Speller, idf: dict[str, float], context: str = "") -> "Focus":
+    def of(cls, question: str, speller: Speller, idf: dict[str, float], context: str = "",
+           glossary: Glossary | None = None) -> "Focus":
         """`context` (a follow-up's earlier topic) adds its words at a fraction of their weight: the answer
-        must hold what this turn asks, in the light of what came before."""
+        must hold what this turn asks, in the light of what came before. `glossary`: a topic word is also
+        held by a whole term meaning the glossary term it is part of ("independent sector" for "private firms")."""
         top = max(idf.values(), default=1.0)
 
+        def all_stems(text: str) -> list[str]:
+            return [stem(speller.correct(w).lower()) for w in words(text) if w not in STOPWORDS]
+
         def stems_of(text: str) -> list[str]:
-            out = [stem(speller.correct(w).lower()) for w in words(text) if w not in STOPWORDS]
-            return [s for s in out if s not in FILLERS]
+            return [s for s in all_stems(text) if s not in FILLERS]
 
         own = stems_of(question)
         weights = {s: idf.get(s, top) for s in dict.fromkeys(own)}
         for s in stems_of(context):
             weights.setdefault(s, CONTEXT_WEIGHT * idf.get(s, top))
-        return cls(weights, tuple(zip(own, own[1:])))
+        alts = {}
+        if glossary is not None:
+            alts = glossary.alternatives(all_stems(context))
+            alts.update(glossary.alternatives(all_stems(question)))
+        return cls(weights, tuple(zip(own, own[1:])), alts)
 
-    def coverage(self, stems: set[str], glossary: Glossary) -> float:
+    def covers(self, term: str, stems) -> bool:
+        """Do `stems` hold the topic word `term`, itself or a whole glossary term meaning it?"""
+        return term in stems or any(alt <= stems for alt in self.alts.get(term, ()))
+
+    def coverage(self, stems) -> float:
         """IDF-weighted share of the topic words that `stems` hold, glossary equivalents counting."""
         total = sum(self.weights.values())
         if not total:
             return 0.0
-        return sum(w for t, w in self.weights.items() if glossary.equivalents(t) & stems) / total
+        return sum(w for t, w in self.weights.items() if self.covers(t, stems)) / total
 
     def pair_share(self, stems_in_order: list[str]) -> float:
         if not self.pairs:
@@ -130,7 +143,7 @@ def form_hits(intent: Intent, text: str, forms: dict[str, object] = EVIDENCE) ->
     return hits / len(wanted), float(hits == 0)
 
 
-def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glossary: Glossary, row_of: dict[str, int],
+def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, row_of: dict[str, int],
                max_passages: int = 6, titles: dict[str, str] | None = None,
                voices: dict[tuple[str, str], frozenset[str]] | None = None,
                forms: dict[str, object] = EVIDENCE, docs: dict | None = None) -> list[Candidate]:
@@ -151,7 +164,7 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
         first = int(index.sentence_offsets[r])
         sims = index.sentence_vectors[first:first + len(c.sentences)] @ qvec
         own = voices.get((c.doc_id, c.speaker), frozenset())
-        focus_p = focus.coverage(token_set(" ".join((titles.get(c.doc_id, ""), c.section, c.text))) | own, glossary)
+        focus_p = focus.coverage(token_set(" ".join((titles.get(c.doc_id, ""), c.section, c.text))) | own)
         sets = [token_set(c.text[a:b]) | own for a, b in c.sentences]
         for j, (a, b) in enumerate(c.sentences):
             text = c.text[a:b]
@@ -167,9 +180,9 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
                 "neighbour_cos": max(neighbours, default=0.0),
                 "prior": 1.0 / (1 + h_i),
                 "fused": hit.score / top_score,
-                "focus": focus.coverage(sets[j], glossary),
+                "focus": focus.coverage(sets[j]),
                 # the sentence with the ones either side: "On 24 October, MPs debated…" / "It was led by Ms Greenwood."
-                "focus_near": focus.coverage(sets[j].union(*sets[max(0, j - 1):j + 2]), glossary),
+                "focus_near": focus.coverage(sets[j].union(*sets[max(0, j - 1):j + 2])),
                 "focus_passage": focus_p,
                 "pairs": focus.pair_share(toks),
                 "type_hit": type_hit,
@@ -183,7 +196,7 @@ def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, glos
                 "first": float(j == 0),
                 "definition": float("definition" in intent.types and j == 0),
                 # the topic named just before: "MPs debated the future of the NHS." / "It was led by…"
-                "prev_focus": focus.coverage(sets[j - 1], glossary) if j > 0 else 0.0,
+                "prev_focus": focus.coverage(sets[j - 1]) if j > 0 else 0.0,
             }))
     if out:
         wants_form = float(any(t in ANSWER_FORMS for t in intent.types))

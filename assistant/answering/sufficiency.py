@@ -94,13 +94,13 @@ def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate],
     else:
         best_p_form, focus_form = best_p, focus_top
     total = sum(focus.weights.values()) or 1.0
-    known = {t: w for t, w in focus.weights.items() if glossary.equivalents(t) & vocabulary}
+    known = {t: w for t, w in focus.weights.items() if focus.covers(t, vocabulary)}
     unknown = {t: w for t, w in focus.weights.items() if t not in known}
     oov = sum(unknown.values()) / total
     oov_noun = sum(w for t, w in unknown.items() if t in nouns) / total
     likely = set().union(*(token_set(cands[i].text) for i in order[:3])) if order else set()
     top_idf = max(focus.weights.values(), default=1.0) or 1.0
-    missing_known = max((w for t, w in known.items() if not glossary.equivalents(t) & likely), default=0.0) / top_idf
+    missing_known = max((w for t, w in known.items() if not focus.covers(t, likely)), default=0.0) / top_idf
     new_name = 0.5
     if "who" in intent.types:
         new_name = float(any(has_new_form(NAME_RX, cands[i].text, asked, people) for i in order[:3]))
