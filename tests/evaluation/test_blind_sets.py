@@ -32,6 +32,8 @@ SINGLES6 = [json.loads(x) for x in (ROOT / "evals" / "singles6.jsonl").read_text
 CONVS6 = [json.loads(x) for x in (ROOT / "evals" / "conversations6.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 SINGLES7 = [json.loads(x) for x in (ROOT / "evals" / "singles7.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 CONVS7 = [json.loads(x) for x in (ROOT / "evals" / "conversations7.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+SINGLES8 = [json.loads(x) for x in (ROOT / "evals" / "singles8.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+CONVS8 = [json.loads(x) for x in (ROOT / "evals" / "conversations8.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
 
 
 def _assembler(name: str = "assemble.py"):
@@ -151,14 +153,30 @@ def test_the_seventh_round_has_its_own_frozen_split():
     assert kinds["abstain"] / len(SINGLES7) >= 0.30 and kinds["refuse_or_redirect"] == 10
 
 
+def test_the_eighth_round_has_its_own_frozen_split_and_labels_no_earlier_writer_had():
+    split_of = _assembler("assemble_round8.py").split_of
+    assert len(SINGLES8) == 100 and len(CONVS8) == 26 and {q["set"] for q in SINGLES8 + CONVS8} == {"blind8"}
+    assert {q["writer"] for q in SINGLES8} == {"V8"} and {c["writer"] for c in CONVS8} == {"U8"}
+    earlier = {q.get("writer") for q in SINGLES + SINGLES2 + SINGLES3 + SINGLES4 + SINGLES5 + SINGLES6 + SINGLES7
+               + CONVS + CONVS2 + CONVS3 + CONVS4 + CONVS5 + CONVS6 + CONVS7}
+    assert not {"V8", "U8"} & earlier
+    for q in SINGLES8:
+        assert q["id"].startswith("V8-") and q["split"] == split_of(q.get("group") or q["id"]), q["id"]
+    for c in CONVS8:
+        assert c["id"].startswith("U8-") and c["split"] == split_of(c["id"]) and 4 <= len(c["turns"]) <= 5, c["id"]
+    assert Counter(q["split"] for q in SINGLES8)["test"] == 32 and Counter(c["split"] for c in CONVS8)["test"] == 7
+    kinds = Counter(q["expected_behaviour"] for q in SINGLES8)
+    assert kinds["abstain"] / len(SINGLES8) >= 0.30 and kinds["refuse_or_redirect"] == 10
+
+
 def test_legacy_set_is_marked_legacy():
     rows = [json.loads(x) for x in (ROOT / "evals" / "questions.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
     assert len(rows) == 127 and {r["split"] for r in rows} == {"legacy"}
 
 
 def test_ids_are_unique():
-    ids = ([q["id"] for q in SINGLES + SINGLES2 + SINGLES3 + SINGLES4 + SINGLES5 + SINGLES6 + SINGLES7 + PROBE + PROBE2 + PROBE3]
-           + [c["id"] for c in CONVS + CONVS2 + CONVS3 + CONVS4 + CONVS5 + CONVS6 + CONVS7])
+    ids = ([q["id"] for q in SINGLES + SINGLES2 + SINGLES3 + SINGLES4 + SINGLES5 + SINGLES6 + SINGLES7 + SINGLES8 + PROBE + PROBE2 + PROBE3]
+           + [c["id"] for c in CONVS + CONVS2 + CONVS3 + CONVS4 + CONVS5 + CONVS6 + CONVS7 + CONVS8])
     assert len(ids) == len(set(ids))
 
 
@@ -186,7 +204,8 @@ def test_every_document_and_every_speaker_is_covered(corpus):
                                   "singles2.jsonl", "conversations2.jsonl", "routing-probe2.jsonl",
                                   "singles3.jsonl", "conversations3.jsonl", "routing-probe3.jsonl",
                                   "singles4.jsonl", "conversations4.jsonl", "singles5.jsonl", "conversations5.jsonl",
-                                  "singles6.jsonl", "conversations6.jsonl", "singles7.jsonl", "conversations7.jsonl"])
+                                  "singles6.jsonl", "conversations6.jsonl", "singles7.jsonl", "conversations7.jsonl",
+                                  "singles8.jsonl", "conversations8.jsonl"])
 def test_every_row_is_evaluated_without_warnings(corpus, name):
     es = read_eval_file(ROOT / "evals" / name, corpus, ROOT.parent / "shared" / "seeds")
     assert es.skipped == [] and es.warnings == []
