@@ -16,7 +16,8 @@ so the decision is a calibrated score over named, interpretable features:
     unvoiced      the question asks what someone said, and that someone is not one of the documents' voices
     new_name      a "who" question, and the likely sentences name someone the question (with what it carries from
                   earlier turns) does not (0.5: not "who")
-    form_q, who_q, comparison_q   what kind of question it is (each kind has its own base rate)
+    form_q, who_q, comparison_q, outcome_q   what kind of question it is (each kind has its own base rate;
+                  `outcome`: what came of something, a later event)
     terms         how many topic words the question has (up to 8, scaled to 1)
     cos           the best sentence's similarity to the question
 
@@ -36,7 +37,7 @@ from .patterns import NAME_RX
 from .qtypes import EVIDENCE, FACT_FORMS
 
 ANSWERABLE_FEATURES = ("best_p", "best_p_form", "focus_top", "focus_form", "oov", "oov_noun", "oov_other", "missing_known",
-                       "unvoiced", "new_name", "form_q", "who_q", "comparison_q", "terms", "cos")
+                       "unvoiced", "new_name", "form_q", "who_q", "comparison_q", "outcome_q", "terms", "cos")
 
 
 def unvoiced(intent: Intent, speakers: dict) -> bool:
@@ -110,6 +111,7 @@ def answerability_features(intent: Intent, focus: Focus, cands: list[Candidate],
         "missing_known": missing_known,
         "unvoiced": float(unvoiced(intent, speakers)), "new_name": new_name, "form_q": float(bool(wanted)),
         "who_q": float("who" in intent.types), "comparison_q": float("comparison" in intent.types),
+        "outcome_q": float("outcome" in intent.types),
         "terms": min(len(focus.weights), 8) / 8, "cos": max((c.features["cos"] for c in cands), default=0.0),
     }
 
