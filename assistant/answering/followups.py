@@ -119,7 +119,8 @@ OTHERS = re.compile(r"\b(?:any ?one|any ?body|who|anything|what|where) else\b|\b
                     r"|\b(?:any ?one|any ?body|who) (?:apart from|besides|other than|except|but)\b", re.I)
 # "was the LGA consulted on it?": a yes/no question of its own, not "and the LGA?"
 OWN_YES_NO = re.compile(r"^\s*(?:did|does|do|is|are|was|were|will|would|can|could|has|have|had|should)\b", re.I)
-NOT_X = re.compile(r"\bnot (?:the )?(.{2,40}?)(?:[,.?!]|$)", re.I)
+# the phrase ruled out ends where the clause does: punctuation, or a dash between words ("not the govt — what…")
+NOT_X = re.compile(r"\bnot (?:the )?(.{2,40}?)(?:[,.?!;:]|\s+[-–—]+\s|[–—]|$)", re.I)
 PERSONAL = re.compile(r"\b(?:he|him|his|she|her|hers)\b", re.I)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.followups import FollowUp, Past, leaned, resolve, topic_index
+from assistant.answering.followups import NOT_X, FollowUp, Past, leaned, resolve, topic_index
 
 
 @pytest.fixture(scope="module")
@@ -101,6 +101,17 @@ def test_a_correction_ruling_a_voice_out_keeps_its_own_short_question(speakers, 
     # with no topic word of its own, the last question is what is asked, for the voice it names
     r = resolve("oops, Care England is who I meant, not the govt", h, speakers, glossary)
     assert r.kind == FollowUp.CORRECTION and "new boards" in r.query and "govt" not in r.query
+
+
+def test_a_dash_ends_the_voice_a_correction_rules_out(speakers, glossary):
+    h = [past("how did the govt justify the new boards?", parties=("dhsc",))]
+    for q in ("oops, Care England is who I meant not the govt — which staffing points do they raise",
+              "oops, Care England is who I meant not the govt - which staffing points do they raise"):
+        r = resolve(q, h, speakers, glossary)
+        assert r.kind == FollowUp.CONTINUE and r.voices == ("care_england",), q
+        assert "staffing" in r.query and "govt" not in r.query and "new boards" in r.query, q
+    # a hyphen inside a word is no dash: "not the pre-existing…" rules out the whole phrase
+    assert NOT_X.findall("not the pre-existing duties, the new one") == ["pre-existing duties"]
 
 
 def test_an_abstained_follow_up_hands_the_topic_back_to_the_turn_it_leaned_on(speakers):
