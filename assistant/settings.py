@@ -45,7 +45,7 @@ class RetrievalSettings:
 class AnswerWeights:
     """Selection limits of the answering stage (the scorers themselves are fitted: answering/model.json)."""
 
-    max_passages: int = 6             # passages whose sentences are candidates
+    max_passages: int = 8             # passages whose sentences are candidates
     word_budget: int = 105            # quoted words in all, runners-up filling what the answer leaves
     comparison_budget: int = 150      # …for a comparison, whose answer needs each side's point
     list_budget: int = 140            # words of a list's items kept with the sentence introducing it

@@ -144,7 +144,7 @@ def form_hits(intent: Intent, text: str, forms: dict[str, object] = EVIDENCE) ->
 
 
 def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, row_of: dict[str, int],
-               max_passages: int = 6, titles: dict[str, str] | None = None,
+               max_passages: int = 8, titles: dict[str, str] | None = None,
                voices: dict[tuple[str, str], frozenset[str]] | None = None,
                forms: dict[str, object] = EVIDENCE, docs: dict | None = None) -> list[Candidate]:
     """Every sentence of the top passages with its features, in passage order. A passage's context for
