@@ -98,7 +98,8 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
     if not kept:
         return []
     cands, probs = [c for c, _ in kept], [p for _, p in kept]
-    cap = w.word_budget + w.side_words   # sides are heard up to here, a comparison's larger budget included
+    # sides are heard up to here, a comparison's larger budget included; a side that would run past it is not
+    cap = w.word_budget + w.side_words
     if "comparison" in intent.types:
         w = replace(w, word_budget=w.comparison_budget)
     prob = {id(c): p for c, p in zip(cands, probs)}
@@ -158,7 +159,7 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
             bar = w.named_side_min if kind in named else w.side_min
             for c in mine[:w.named_side_sentences if kind in named else 1]:
                 if prob[id(c)] >= bar:
-                    add(c, Role.SIDE, force=used < cap)
+                    add(c, Role.SIDE, force=used + len(c.text.split()) <= cap)
     return arrange(form_first(intent, picks), kinds)
 
 

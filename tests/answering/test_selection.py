@@ -111,6 +111,19 @@ def test_a_comparison_gets_the_larger_budget_for_each_sides_point():
     assert len(select(compare, cs, probs, {"lga": "local_government"}, w)) == 3
 
 
+def test_a_side_is_heard_up_to_the_cap_not_past_it():
+    """Two 40-word sentences fill 80 of 105 words; another kind of voice's 60-word sentence would take the answer past
+    the cap (105 + 50 side words) and is left out, a 30-word one is heard."""
+    words = " ".join(["point"] * 38)
+    mine = [Candidate(i, 0, f"c{i}", 0, 10, f"Claim {i} {words}.", "lga", False, {}) for i in range(2)]
+    kinds = {"lga": "local_government", "blog": "campaign"}
+    plain = Intent("what does the plan change?", (), (), (), False)
+    for n, heard in ((78, False), (28, True)):
+        side = Candidate(9, 0, "c9", 0, 10, "Side " + " ".join(["view"] * n) + ".", "blog", False, {})
+        picks = select(plain, mine + [side], [0.5, 0.4, 0.3], kinds, AnswerWeights(word_budget=105, side_words=50))
+        assert ("blog" in [p.candidate.speaker for p in picks]) is heard, n
+
+
 def test_a_sentence_that_only_asks_is_never_quoted():
     # a passage's rhetorical question ("Who gains?") states nothing: the likelier of the two is passed over
     cands = [cand(0, "blog", "Who gains from the new boards?"),
