@@ -19,7 +19,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FLOORS = ROOT / "evals" / "floors.json"
 SETS = ("singles.jsonl", "conversations.jsonl", "singles2.jsonl", "conversations2.jsonl", "singles3.jsonl",
         "conversations3.jsonl", "singles4.jsonl", "conversations4.jsonl", "singles5.jsonl", "conversations5.jsonl",
-        "singles6.jsonl", "conversations6.jsonl", "singles7.jsonl", "conversations7.jsonl")
+        "singles6.jsonl", "conversations6.jsonl", "singles7.jsonl", "conversations7.jsonl", "singles8.jsonl",
+        "conversations8.jsonl")
 pytestmark = pytest.mark.slow
 
 
