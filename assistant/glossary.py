@@ -27,18 +27,24 @@ class Entry:
     terms: tuple[str, ...]
     where: str                                  # where the corpus uses it (the entry's justification)
     patterns: tuple[re.Pattern, ...]            # each term, whole words, case-insensitive
-    stems: frozenset[str]                       # the stems of every term
-    term_stems: tuple[tuple[str, ...], ...] = ()    # each term's stems, in order
+    term_stems: tuple[tuple[str, ...], ...]     # each term's stems, in order
+
+    @property
+    def stems(self) -> frozenset[str]:
+        """The stems of every term."""
+        return frozenset(s for t in self.term_stems for s in t)
 
 
 class Glossary:
     def __init__(self, entries: list[Entry]):
         self.entries = entries
-        # stem → every stem meaning it: `equivalents` sits in the innermost loop of sentence scoring
+        # stem → every stem of every term of its entries, word by word: the loose reading that search expansion and
+        # the router's vocabulary check use (the evidence checks read whole terms: `alternatives`)
         self._equivalents: dict[str, frozenset[str]] = {}
         for e in entries:
-            for s in e.stems:
-                self._equivalents[s] = self._equivalents.get(s, frozenset({s})) | e.stems
+            stems = e.stems
+            for s in stems:
+                self._equivalents[s] = self._equivalents.get(s, frozenset({s})) | stems
 
     def entries_in(self, text: str) -> list[Entry]:
         """Entries one of whose terms the text uses."""
@@ -85,6 +91,5 @@ def load_glossary(path: Path = GLOSSARY) -> Glossary:
     for e in raw.get("entry", []):
         terms = tuple(e["terms"])
         pats = tuple(re.compile(rf"(?<![\w-]){re.escape(t)}(?![\w-])", re.I) for t in terms)
-        entries.append(Entry(terms, e["where"], pats, frozenset(s for t in terms for s in tokenize(t)),
-                             tuple(tuple(tokenize(t)) for t in terms)))
+        entries.append(Entry(terms, e["where"], pats, tuple(tuple(tokenize(t)) for t in terms)))
     return Glossary(entries)
