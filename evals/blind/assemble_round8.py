@@ -28,10 +28,10 @@ def split_of(key: str) -> str:
     return round6.split_with(SEED, key)
 
 
-def relabel(q: dict, writer: str) -> dict:
+def relabel(q: dict, writer: str, mark: str = MARK) -> dict:
     """The row with the round's mark after its writer's letter, in its id and its paraphrase group."""
     def fix(value: str) -> str:
-        return re.sub(rf"^{writer}-", f"{writer}{MARK}-", value)
+        return re.sub(rf"^{writer}-", f"{writer}{mark}-", value)
     out = {**q, "id": fix(q["id"])}
     if q.get("group"):
         out["group"] = fix(q["group"])

@@ -14,26 +14,34 @@ from assistant.evaluation.metrics import normalise, occurs
 from assistant.evaluation.questions import read_eval_file
 
 ROOT = Path(__file__).resolve().parents[2]
-SINGLES = [json.loads(x) for x in (ROOT / "evals" / "singles.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-CONVS = [json.loads(x) for x in (ROOT / "evals" / "conversations.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-PROBE = [json.loads(x) for x in (ROOT / "evals" / "routing-probe.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-PROBE2 = [json.loads(x) for x in (ROOT / "evals" / "routing-probe2.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+def _rows(name: str) -> list[dict]:
+    return [json.loads(x) for x in (ROOT / "evals" / name).read_text(encoding="utf-8").splitlines() if x.strip()]
+
+
+SINGLES = _rows("singles.jsonl")
+CONVS = _rows("conversations.jsonl")
+PROBE = _rows("routing-probe.jsonl")
+PROBE2 = _rows("routing-probe2.jsonl")
 TURNS = [t for c in CONVS for t in c["turns"]]
-SINGLES2 = [json.loads(x) for x in (ROOT / "evals" / "singles2.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-CONVS2 = [json.loads(x) for x in (ROOT / "evals" / "conversations2.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-SINGLES3 = [json.loads(x) for x in (ROOT / "evals" / "singles3.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-CONVS3 = [json.loads(x) for x in (ROOT / "evals" / "conversations3.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-PROBE3 = [json.loads(x) for x in (ROOT / "evals" / "routing-probe3.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-SINGLES4 = [json.loads(x) for x in (ROOT / "evals" / "singles4.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-CONVS4 = [json.loads(x) for x in (ROOT / "evals" / "conversations4.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-SINGLES5 = [json.loads(x) for x in (ROOT / "evals" / "singles5.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-CONVS5 = [json.loads(x) for x in (ROOT / "evals" / "conversations5.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-SINGLES6 = [json.loads(x) for x in (ROOT / "evals" / "singles6.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-CONVS6 = [json.loads(x) for x in (ROOT / "evals" / "conversations6.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-SINGLES7 = [json.loads(x) for x in (ROOT / "evals" / "singles7.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-CONVS7 = [json.loads(x) for x in (ROOT / "evals" / "conversations7.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-SINGLES8 = [json.loads(x) for x in (ROOT / "evals" / "singles8.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
-CONVS8 = [json.loads(x) for x in (ROOT / "evals" / "conversations8.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+SINGLES2 = _rows("singles2.jsonl")
+CONVS2 = _rows("conversations2.jsonl")
+SINGLES3 = _rows("singles3.jsonl")
+CONVS3 = _rows("conversations3.jsonl")
+PROBE3 = _rows("routing-probe3.jsonl")
+SINGLES4 = _rows("singles4.jsonl")
+CONVS4 = _rows("conversations4.jsonl")
+SINGLES5 = _rows("singles5.jsonl")
+CONVS5 = _rows("conversations5.jsonl")
+SINGLES6 = _rows("singles6.jsonl")
+CONVS6 = _rows("conversations6.jsonl")
+SINGLES7 = _rows("singles7.jsonl")
+CONVS7 = _rows("conversations7.jsonl")
+SINGLES8 = _rows("singles8.jsonl")
+CONVS8 = _rows("conversations8.jsonl")
+SINGLES9 = _rows("singles9.jsonl")
+CONVS9 = _rows("conversations9.jsonl")
 
 
 def _assembler(name: str = "assemble.py"):
@@ -153,20 +161,25 @@ def test_the_seventh_round_has_its_own_frozen_split():
     assert kinds["abstain"] / len(SINGLES7) >= 0.30 and kinds["refuse_or_redirect"] == 10
 
 
-def test_the_eighth_round_has_its_own_frozen_split_and_labels_no_earlier_writer_had():
-    split_of = _assembler("assemble_round8.py").split_of
-    assert len(SINGLES8) == 100 and len(CONVS8) == 26 and {q["set"] for q in SINGLES8 + CONVS8} == {"blind8"}
-    assert {q["writer"] for q in SINGLES8} == {"V8"} and {c["writer"] for c in CONVS8} == {"U8"}
+@pytest.mark.parametrize("mark, singles, convs, writers, test_counts", [
+    ("8", SINGLES8, CONVS8, ("V", "U"), (32, 7)),
+    ("9", SINGLES9, CONVS9, ("T", "S"), (30, 10)),
+])
+def test_a_later_round_has_its_own_frozen_split_and_labels_no_earlier_writer_had(mark, singles, convs, writers, test_counts):
+    split_of = _assembler(f"assemble_round{mark}.py").split_of
+    single, conv = (w + mark for w in writers)
+    assert len(singles) == 100 and len(convs) == 26 and {q["set"] for q in singles + convs} == {f"blind{mark}"}
+    assert {q["writer"] for q in singles} == {single} and {c["writer"] for c in convs} == {conv}
     earlier = {q.get("writer") for q in SINGLES + SINGLES2 + SINGLES3 + SINGLES4 + SINGLES5 + SINGLES6 + SINGLES7
-               + CONVS + CONVS2 + CONVS3 + CONVS4 + CONVS5 + CONVS6 + CONVS7}
-    assert not {"V8", "U8"} & earlier
-    for q in SINGLES8:
-        assert q["id"].startswith("V8-") and q["split"] == split_of(q.get("group") or q["id"]), q["id"]
-    for c in CONVS8:
-        assert c["id"].startswith("U8-") and c["split"] == split_of(c["id"]) and 4 <= len(c["turns"]) <= 5, c["id"]
-    assert Counter(q["split"] for q in SINGLES8)["test"] == 32 and Counter(c["split"] for c in CONVS8)["test"] == 7
-    kinds = Counter(q["expected_behaviour"] for q in SINGLES8)
-    assert kinds["abstain"] / len(SINGLES8) >= 0.30 and kinds["refuse_or_redirect"] == 10
+               + CONVS + CONVS2 + CONVS3 + CONVS4 + CONVS5 + CONVS6 + CONVS7 + (SINGLES8 + CONVS8 if mark == "9" else [])}
+    assert not {single, conv} & earlier
+    for q in singles:
+        assert q["id"].startswith(f"{single}-") and q["split"] == split_of(q.get("group") or q["id"]), q["id"]
+    for c in convs:
+        assert c["id"].startswith(f"{conv}-") and c["split"] == split_of(c["id"]) and 4 <= len(c["turns"]) <= 5, c["id"]
+    assert (Counter(q["split"] for q in singles)["test"], Counter(c["split"] for c in convs)["test"]) == test_counts
+    kinds = Counter(q["expected_behaviour"] for q in singles)
+    assert kinds["abstain"] / len(singles) >= 0.30 and kinds["refuse_or_redirect"] == 10
 
 
 def test_legacy_set_is_marked_legacy():
@@ -175,8 +188,8 @@ def test_legacy_set_is_marked_legacy():
 
 
 def test_ids_are_unique():
-    ids = ([q["id"] for q in SINGLES + SINGLES2 + SINGLES3 + SINGLES4 + SINGLES5 + SINGLES6 + SINGLES7 + SINGLES8 + PROBE + PROBE2 + PROBE3]
-           + [c["id"] for c in CONVS + CONVS2 + CONVS3 + CONVS4 + CONVS5 + CONVS6 + CONVS7 + CONVS8])
+    ids = ([q["id"] for q in SINGLES + SINGLES2 + SINGLES3 + SINGLES4 + SINGLES5 + SINGLES6 + SINGLES7 + SINGLES8 + SINGLES9 + PROBE + PROBE2 + PROBE3]
+           + [c["id"] for c in CONVS + CONVS2 + CONVS3 + CONVS4 + CONVS5 + CONVS6 + CONVS7 + CONVS8 + CONVS9])
     assert len(ids) == len(set(ids))
 
 
@@ -205,7 +218,7 @@ def test_every_document_and_every_speaker_is_covered(corpus):
                                   "singles3.jsonl", "conversations3.jsonl", "routing-probe3.jsonl",
                                   "singles4.jsonl", "conversations4.jsonl", "singles5.jsonl", "conversations5.jsonl",
                                   "singles6.jsonl", "conversations6.jsonl", "singles7.jsonl", "conversations7.jsonl",
-                                  "singles8.jsonl", "conversations8.jsonl"])
+                                  "singles8.jsonl", "conversations8.jsonl", "singles9.jsonl", "conversations9.jsonl"])
 def test_every_row_is_evaluated_without_warnings(corpus, name):
     es = read_eval_file(ROOT / "evals" / name, corpus, ROOT.parent / "shared" / "seeds")
     assert es.skipped == [] and es.warnings == []
