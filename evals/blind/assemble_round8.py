@@ -38,11 +38,13 @@ def relabel(q: dict, writer: str, mark: str = MARK) -> dict:
     return out
 
 
-def assemble(src: Path, out: Path) -> None:
-    for name, w in OUTPUTS.items():
+def assemble(src: Path, out: Path, outputs: dict = OUTPUTS, mark: str = MARK, set_name: str = SET,
+             split=split_of) -> None:
+    """Each writer's file, relabelled with the round's mark and split by its seed (a later round passes its own)."""
+    for name, w in outputs.items():
         if (src / f"{w}.jsonl").exists() and not (out / name).exists():
-            rows = [relabel(q, w) for q in round4.rows(src / f"{w}.jsonl")]
-            rows = [{**q, "set": SET, "writer": w + MARK, "split": split_of(q.get("group") or q["id"])}
+            rows = [relabel(q, w, mark) for q in round4.rows(src / f"{w}.jsonl")]
+            rows = [{**q, "set": set_name, "writer": w + mark, "split": split(q.get("group") or q["id"])}
                     for q in rows]
             (out / name).write_text("".join(json.dumps(q, ensure_ascii=False) + "\n" for q in rows), encoding="utf-8")
 
