@@ -178,3 +178,11 @@ def test_sentence_spans_without_a_final_stop_and_trailing_space():
     assert spans("No final stop here") == ["No final stop here"]
     assert spans("One.  Two.   ") == ["One.", "Two."]
     assert spans("") == []
+
+
+def test_sentence_spans_end_where_the_source_left_out_a_full_stop():
+    assert spans("It joins up health services The document says that it will. More follows.") == [
+        "It joins up health services", "The document says that it will.", "More follows."]
+    # counter-examples: a title or name that opens with "The", and a capitalised word after a comma
+    assert spans("As reported by The Lowdown, plans went ahead.") == ["As reported by The Lowdown, plans went ahead."]
+    assert spans("the Bill, however, The plan is set.") == ["the Bill, however, The plan is set."]
