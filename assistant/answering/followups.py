@@ -93,6 +93,8 @@ WHO_SAID = re.compile(r"^\s*(?:so\s+|and\s+|ok\s+)?(?:who|which (?:one|party|sid
 SOURCE = re.compile(r"^\s*(?:source|sources|ref|reference|citation|link)s?\b(?:\s*[?,.!]?\s*(?:and|&|\+)?\s*(?:the\s+)?(?:date|author|who|when|pls|please)\b)*\s*\??\s*$|\bwhere (?:does|did|do) (?:it|they|that|this) say\b"
                     r"|\bwhere(?:'s| is| was) (?:that|this) from\b|\bwhat(?:'s| is) (?:the|your) source\b|\bwhich (?:document|article|page)\b.*\b(?:that|this|it)\b",
                     re.I)
+# "who wrote that piece, and when?": the document's author and date are asked for, which its byline or dating line holds
+AUTHORED = re.compile(r"\b(?:wrote|written|writes|author|authors|authored|published|publish|when|date|dated)\b", re.I)
 WHY = re.compile(r"^\s*(?:and\s+|but\s+|so\s+|ok\s+)?(?:why|how come)(?:\s+not)?\b", re.I)
 CORRECTION = re.compile(r"^\s*(?:no|nope|sorry|oops|actually|not)\b.*\b(?:i mean|i meant|meant|i was asking about|i'm asking about)\b"
                         r"|\bnot the\b.*\b(?:i meant|but)\b", re.I)
@@ -356,7 +358,10 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
         return Resolution(FollowUp.CONTINUE, asked, f"{asked} {earlier}", (), a, earlier, others_than=heard)
     if WHY.search(question) and len(own) <= 4:
         return Resolution(FollowUp.WHY, question, f"{question} {prev_q}", (), t, prev_q, subject(prev, speakers))
-    if named and len(words(question)) <= 6 and not ASKS.search(question) and not OWN_YES_NO.search(question) and len(own) <= 2:
+    # "and the LGA?", "what about councils on funding?": a voice, and at most a noun or two of topic; a word of its
+    # own that is no noun asks a question of its own ("introduced to parliament?" names a voice, and asks when)
+    if named and len(words(question)) <= 6 and not ASKS.search(question) and not OWN_YES_NO.search(question) and len(own) <= 2 \
+            and (nouns is None or set(own) <= nouns(question)):
         rewritten = swap_parties(prev_q, prev.parties or prev.speakers[:1], named, speakers, glossary)
         return Resolution(FollowUp.PARTY, rewritten, rewritten, named, t)
     if nouns is not None and LEAD.search(question) and not named and not PRONOUN.search(question) and len(own) <= 3 \

@@ -331,3 +331,13 @@ def test_the_voices_that_are_people_are_read_from_their_labels(real_assistant):
     people = real_assistant.answering.persons
     assert people["simon_stevens"] == "Sir Simon Stevens" and people["patricia_hewitt"] == "Patricia Hewitt"
     assert not {"lga", "pulse", "dhsc", "the_lowdown", "your_nhs_needs_you", "think_tanks"} & set(people)
+
+
+def test_a_turn_naming_a_voice_with_a_word_of_its_own_that_is_no_noun_asks_its_own_question(speakers, glossary):
+    # "parliament" names a voice (UK Parliament), but "introduced" asks about something, not for that voice's view
+    from assistant.answering.tagging import load_tagger
+    h = [past("royal assent?")]
+    assert resolve("introduced to parliament?", h, speakers, glossary, load_tagger()).kind != FollowUp.PARTY
+    h = [past("What does the Government say about social care?", parties=("dhsc",))]
+    r = resolve("and the LGA on funding?", h, speakers, glossary, load_tagger())   # the counter-example: a noun of topic
+    assert r.kind == FollowUp.PARTY and r.parties == ("lga",)
