@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from .answering.compose import AnswerContext, Evidence, compose, statements_answer, weigh
-from .answering.followups import FollowUp, Past, Resolution, content_words, leaned, pointed, resolve, topic_index, topical
+from .answering.followups import AUTHORED, FollowUp, Past, Resolution, content_words, leaned, pointed, resolve, topic_index, topical
 from .answering.intent import Intent, named_speakers, read_intent
 from .answering.earlier import about, more_of, sentence_before
 from .answering.patterns import CONTINUES, DATE_RX
@@ -280,6 +280,8 @@ class Assistant:
             found = about(earlier, pointed(q, self.corpus.speakers), self.answering.glossary)
             if found is not None:   # …and the topic is now that statement's document ("and how old is that document?")
                 lead, query = found, f"{q} {found.citation.document.title}"
+        # "source?" and "who wrote that, and when?" are answered with the line of the document that dates it too
+        dated = res.kind == FollowUp.SOURCE or bool(AUTHORED.search(q))
         if res.kind == FollowUp.SOURCE:
             firsts = {s.citation.chunk.doc_id: s for s in reversed(earlier)}   # each document's first statement
             leads = [lead] + [s for d, s in reversed(firsts.items()) if d != lead.citation.chunk.doc_id]
@@ -295,7 +297,7 @@ class Assistant:
                 picks.append(Pick(Candidate(len(hits), 0, chunk.id, 0, 0, before, chunk.speaker, False, {}), Role.CONTEXT, 1.0))
             picks.append(Pick(Candidate(len(hits), 0, chunk.id, 0, 0, st.citation.quote, st.speaker.id, False, {}), role, 1.0))
             hits.append(Hit(chunk, 1.0, len(hits) + 1))
-            if res.kind == FollowUp.SOURCE and (dateline := self._dateline(chunk.doc_id)):
+            if dated and (dateline := self._dateline(chunk.doc_id)):
                 if dateline[1] != st.citation.quote:
                     picks.append(Pick(Candidate(len(hits), 0, dateline[0].id, 0, 0, dateline[1], dateline[0].speaker, False, {}),
                                       Role.CONTEXT, 1.0))

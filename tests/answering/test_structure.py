@@ -136,3 +136,13 @@ def test_real_who_says_a_described_bit_points_at_that_statement(real_assistant):
     a2 = real_assistant.ask(f"who says the {word} bit?", history=[a1])
     lead = next(s for s in a2.statements if s.role == Role.ANSWER)
     assert lead.citation.quote == a1.statements[k].citation.quote and lead.speaker.id == a1.statements[k].speaker.id, a2.text
+
+
+@pytest.mark.slow
+def test_real_who_wrote_it_and_when_is_answered_with_the_documents_byline(real_assistant):
+    a1 = real_assistant.ask("What did Pulse report about the petition to scrap ICSs?")
+    assert a1.behaviour == Behaviour.ANSWER and a1.statements[0].citation.chunk.doc_id == "pulse-petition", a1.text
+    a2 = real_assistant.ask("who wrote that article, and when?", history=[a1])
+    assert any("Jess Hacker" in s.citation.quote and "2021" in s.citation.quote for s in a2.statements), a2.text
+    a3 = real_assistant.ask("who said that?", history=[a1])   # the counter-example: the speaker, no byline asked for
+    assert not any("Jess Hacker" in s.citation.quote for s in a3.statements), a3.text
