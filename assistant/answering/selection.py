@@ -143,7 +143,12 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
         p = prob[id(c)]
         if p < max(w.keep_min, w.keep_ratio * p_best):
             break
-        add(c, Role.CONTEXT if kinds.get(c.speaker) == answer_kind else Role.SIDE)
+        kind = kinds.get(c.speaker)
+        if kind == answer_kind:
+            add(c, Role.CONTEXT)
+        else:   # another kind of voice, as likely as this, is heard before the answer's weaker runners-up take the room
+            first_of_kind = p >= w.side_min and kind not in {kinds.get(x.candidate.speaker) for x in picks}
+            add(c, Role.SIDE, force=first_of_kind and used + len(c.text.split()) <= cap)
     # every other kind of voice whose best sentence speaks to the point is heard, whatever the question's wording:
     # the evidence, not comparison words, shows that a topic has sides (a question naming none still gets them)
     # …except where one party's own words were asked for: that answer is theirs alone

@@ -124,6 +124,19 @@ def test_a_side_is_heard_up_to_the_cap_not_past_it():
         assert ("blog" in [p.candidate.speaker for p in picks]) is heard, n
 
 
+def test_a_likely_side_is_heard_before_the_answers_weaker_runners_up_fill_the_room():
+    """A 60-word answer; another kind of voice's 60-word sentence (p 0.3) is likelier than the answer's two 20-word
+    runners-up (0.1, 0.08). It is heard (120 words, within the cap of 155); were the runners-up taken first (100
+    words), it would take the answer past the cap and be left out."""
+    answer = Candidate(0, 0, "c0", 0, 10, "Claim " + " ".join(["point"] * 58) + ".", "ynny", False, {})
+    side = Candidate(1, 0, "c1", 0, 10, "Reply " + " ".join(["view"] * 58) + ".", "dhsc", False, {})
+    weak = [Candidate(i, 0, f"c{i}", 0, 10, f"Aside {i} " + " ".join(["more"] * 17) + ".", "ynny", False, {}) for i in (2, 3)]
+    kinds = {"ynny": "campaign", "dhsc": "government"}
+    picks = select(Intent("who decides the money?", (), (), (), False), [answer, side] + weak, [0.7, 0.3, 0.1, 0.08],
+                   kinds, AnswerWeights(word_budget=105, side_words=50))
+    assert [(p.candidate.speaker, p.role) for p in picks] == [("ynny", Role.ANSWER), ("dhsc", Role.SIDE)]
+
+
 def test_a_sentence_that_only_asks_is_never_quoted():
     # a passage's rhetorical question ("Who gains?") states nothing: the likelier of the two is passed over
     cands = [cand(0, "blog", "Who gains from the new boards?"),
