@@ -20,6 +20,7 @@ from functools import lru_cache
 import numpy as np
 
 from ..glossary import Glossary
+from ..settings import AnswerWeights
 from ..text import FILLERS, STOPWORDS, stem, token_set, tokenize, words
 from .intent import Intent
 from .patterns import is_item_at
@@ -144,7 +145,7 @@ def form_hits(intent: Intent, text: str, forms: dict[str, object] = EVIDENCE) ->
 
 
 def candidates(intent: Intent, focus: Focus, qvec: np.ndarray, hits, index, row_of: dict[str, int],
-               max_passages: int = 8, titles: dict[str, str] | None = None,
+               max_passages: int = AnswerWeights.max_passages, titles: dict[str, str] | None = None,
                voices: dict[tuple[str, str], frozenset[str]] | None = None,
                forms: dict[str, object] = EVIDENCE, docs: dict | None = None) -> list[Candidate]:
     """Every sentence of the top passages with its features, in passage order. A passage's context for

@@ -18,9 +18,9 @@ r"""Conversations: each turn resolved against the earlier turns' questions *and 
 A declined turn never becomes the topic (unless only its request was declined: `topical`); an abstained one
 still can. Pure: question and history in, a `Resolution` out.
 
-    >>> r = resolve("and the LGA?", [Past("Government's view on councils' role?", ("dhsc",))], SPEAKERS_EXAMPLE)
+    >>> r = resolve("and the LGA?", [Past("Government's stance on councils' role?", ("dhsc",))], SPEAKERS_EXAMPLE)
     >>> str(r.kind), r.question, r.parties
-    ('party', "LGA's view on councils' role?", ('lga',))
+    ('party', "LGA's stance on councils' role?", ('lga',))
 """
 
 from __future__ import annotations
@@ -231,8 +231,8 @@ def swap_parties(question: str, old: tuple[str, ...], new: tuple[str, ...], spea
     """The question with the earlier voices' names replaced by the new voice's label — or, where no name is there,
     a glossary term for one ("the govt"); appended if neither is.
 
-    >>> swap_parties("the LGA's view on boards?", ("lga",), ("dhsc",), SPEAKERS_EXAMPLE)
-    "the government's view on boards?"
+    >>> swap_parties("the LGA's stance on boards?", ("lga",), ("dhsc",), SPEAKERS_EXAMPLE)
+    "the government's stance on boards?"
     """
     if not new:
         return question

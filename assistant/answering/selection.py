@@ -136,6 +136,9 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
         used += n
         return True
 
+    def within_cap(c: Candidate) -> bool:
+        return used + len(c.text.split()) <= cap
+
     answer_kind = kinds.get(best.speaker, "")
     if pool[0] is not best:   # the form chose another answer: the likeliest sentence still comes with it
         add(pool[0], Role.CONTEXT if kinds.get(pool[0].speaker) == answer_kind else Role.SIDE, force=True)
@@ -148,7 +151,7 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
             add(c, Role.CONTEXT)
         else:   # another kind of voice, as likely as this, is heard before the answer's weaker runners-up take the room
             first_of_kind = p >= w.side_min and kind not in {kinds.get(x.candidate.speaker) for x in picks}
-            add(c, Role.SIDE, force=first_of_kind and used + len(c.text.split()) <= cap)
+            add(c, Role.SIDE, force=first_of_kind and within_cap(c))
     # every other kind of voice whose best sentence speaks to the point is heard, whatever the question's wording:
     # the evidence, not comparison words, shows that a topic has sides (a question naming none still gets them)
     # …except where one party's own words were asked for: that answer is theirs alone
@@ -164,7 +167,7 @@ def select(intent: Intent, cands: list[Candidate], probs: list[float], kinds: di
             bar = w.named_side_min if kind in named else w.side_min
             for c in mine[:w.named_side_sentences if kind in named else 1]:
                 if prob[id(c)] >= bar:
-                    add(c, Role.SIDE, force=used + len(c.text.split()) <= cap)
+                    add(c, Role.SIDE, force=within_cap(c))
     return arrange(form_first(intent, picks), kinds)
 
 

@@ -51,7 +51,7 @@ def index_build(force: bool = typer.Option(False, "--force", help="Rebuild even 
 
 @index_app.command("status")
 def index_status_cmd():
-    """Open the live build and say whether it is fresh and whole; if not, what is wrong and the fix (exit 1/3/4)."""
+    """Open the live build and say whether it is fresh and whole, and otherwise what is wrong and the fix (exit 1/3/4)."""
     s = _settings()
     st = index_status(load_corpus(s.corpus_dir), s.index_dir, make_embedder(s.embedder).name, s.chroma_url)
     if st.fresh:

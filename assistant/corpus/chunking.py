@@ -19,10 +19,10 @@ MIN_WORDS = 60
 
 # A sentence ends at . ! ? (plus closing quotes/brackets) followed by space and
 # something that can start a sentence.
-_BOUNDARY = re.compile(r"[.!?…]+[’”\"')\]]*\s+(?=[“\"‘'(\[A-Z0-9•-])")
-# A full stop the source left out: a lower-case word, then a word that opens sentences and never a title, then a
-# lower-case word ("…health services The document says…"); "The Lowdown" (a name) is not a sentence start
-_MISSING_STOP = re.compile(r"(?<=[a-z]) +(?=(?:The|This|These|There|It|We|They|However) [a-z])")
+# …or where the source left out a full stop (`stop`): a lower-case word, then a word that opens sentences and never a
+# title, then a lower-case word ("…health services The document says…"); "The Lowdown" (a name) is not a sentence start
+_BOUNDARY = re.compile(r"[.!?…]+[’”\"')\]]*\s+(?=[“\"‘'(\[A-Z0-9•-])"
+                       r"|(?P<stop>(?<=[a-z]) +(?=(?:The|This|These|There|It|We|They|However) [a-z]))")
 _ABBREV = re.compile(r"(?:\b(?:Mr|Mrs|Ms|Dr|Sir|St|Prof|No|vs|e\.g|i\.e|cf|approx)|\b[A-Z])\.$")
 _WORD = re.compile(r"\S+")
 
@@ -35,12 +35,9 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) offsets of the sentences in `text`, whitespace trimmed."""
     marker = LIST_ITEM.match(text)
     spans, start = [], marker.end() if marker else 0
-    ends = sorted([*_BOUNDARY.finditer(text, start), *_MISSING_STOP.finditer(text, start)], key=lambda m: m.start())
-    for m in ends:
-        if m.start() < start:
-            continue
+    for m in _BOUNDARY.finditer(text, start):
         head = text[start:m.start() + 1]
-        if m.re is _BOUNDARY and (_ABBREV.search(head.rstrip("’”\"')]")) or re.fullmatch(r"\s*\d{1,3}\.", head)):
+        if m.group("stop") is None and (_ABBREV.search(head.rstrip("’”\"')]")) or re.fullmatch(r"\s*\d{1,3}\.", head)):
             continue
         end = m.end()
         piece_end = len(text[:end].rstrip())

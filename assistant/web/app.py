@@ -233,7 +233,7 @@ def build_app(svc: Service, store: FeedbackStore | None = None) -> gr.Blocks:
                     history = gr.HTML('<div id="history-list"></div>', elem_id="history", js_on_load=HISTORY_JS)
                     current = gr.HTML("", elem_id="current", js_on_load=CURRENT_JS)
                 status = gr.HTML(status_html(), elem_id="status")
-                question = gr.Textbox(label="Your question", placeholder="Ask about the White Paper, the Bill, ICSs…",
+                question = gr.Textbox(label="Your question", placeholder="Ask anything on the White Paper, the Bill, ICSs…",
                                       lines=1, max_lines=6, elem_id="question", autofocus=False,
                                       info=f"Press Enter to ask. Up to {settings.max_question_chars:,} characters.")
                 with gr.Row(elem_id="ask-row"):

@@ -27,7 +27,7 @@ BEHAVIOUR_NOTES = {   # shown after "Answer n" so a non-answer is never mistaken
 }
 SUMMARY_OF_OTHER_TEXT = "Some of these words are another source's summary, not the asked-for speaker's own."
 EMPTY_CHAT = ('<div class="empty-chat"><p>Every sentence of an answer is quoted verbatim from a document. '
-              'Select a number such as <span class="cite-chip">[1]</span> to see the passage in place, who said it '
+              'Select a number such as <span class="cite-chip">[1]</span> to show the quoted passage in place, who said it '
               'and when.</p></div>')
 
 
