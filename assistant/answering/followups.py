@@ -58,7 +58,7 @@ def leaned(resolved_as: str, question: str, query: str) -> bool:
     """Whether a turn leaned on an earlier one: its recorded resolution says; an answer without one (built by
     hand, or the JSON of an older client) is judged by its query being more than its question.
 
-    >>> leaned("new", "whats an ICB pls", "what's an ICB please"), leaned("", "and why?", "and why? what is an ICB")
+    >>> leaned("new", "icb chair??", "ICB chair?"), leaned("", "and why?", "and why? what is an ICB")
     (False, True)
     """
     if resolved_as:

@@ -42,6 +42,10 @@ SINGLES8 = _rows("singles8.jsonl")
 CONVS8 = _rows("conversations8.jsonl")
 SINGLES9 = _rows("singles9.jsonl")
 CONVS9 = _rows("conversations9.jsonl")
+SINGLES10 = _rows("singles10.jsonl")
+CONVS10 = _rows("conversations10.jsonl")
+# the rounds after the seventh, by mark: each checked against the writers of every round before it
+LATER = {"8": SINGLES8 + CONVS8, "9": SINGLES9 + CONVS9, "10": SINGLES10 + CONVS10}
 
 
 def _assembler(name: str = "assemble.py"):
@@ -164,6 +168,7 @@ def test_the_seventh_round_has_its_own_frozen_split():
 @pytest.mark.parametrize("mark, singles, convs, writers, test_counts", [
     ("8", SINGLES8, CONVS8, ("V", "U"), (32, 7)),
     ("9", SINGLES9, CONVS9, ("T", "S"), (30, 10)),
+    ("10", SINGLES10, CONVS10, ("R", "Q"), (35, 10)),
 ])
 def test_a_later_round_has_its_own_frozen_split_and_labels_no_earlier_writer_had(mark, singles, convs, writers, test_counts):
     split_of = _assembler(f"assemble_round{mark}.py").split_of
@@ -171,7 +176,8 @@ def test_a_later_round_has_its_own_frozen_split_and_labels_no_earlier_writer_had
     assert len(singles) == 100 and len(convs) == 26 and {q["set"] for q in singles + convs} == {f"blind{mark}"}
     assert {q["writer"] for q in singles} == {single} and {c["writer"] for c in convs} == {conv}
     earlier = {q.get("writer") for q in SINGLES + SINGLES2 + SINGLES3 + SINGLES4 + SINGLES5 + SINGLES6 + SINGLES7
-               + CONVS + CONVS2 + CONVS3 + CONVS4 + CONVS5 + CONVS6 + CONVS7 + (SINGLES8 + CONVS8 if mark == "9" else [])}
+               + CONVS + CONVS2 + CONVS3 + CONVS4 + CONVS5 + CONVS6 + CONVS7
+               + [q for m, rows in LATER.items() if int(m) < int(mark) for q in rows]}
     assert not {single, conv} & earlier
     for q in singles:
         assert q["id"].startswith(f"{single}-") and q["split"] == split_of(q.get("group") or q["id"]), q["id"]
@@ -188,8 +194,8 @@ def test_legacy_set_is_marked_legacy():
 
 
 def test_ids_are_unique():
-    ids = ([q["id"] for q in SINGLES + SINGLES2 + SINGLES3 + SINGLES4 + SINGLES5 + SINGLES6 + SINGLES7 + SINGLES8 + SINGLES9 + PROBE + PROBE2 + PROBE3]
-           + [c["id"] for c in CONVS + CONVS2 + CONVS3 + CONVS4 + CONVS5 + CONVS6 + CONVS7 + CONVS8 + CONVS9])
+    ids = ([q["id"] for q in SINGLES + SINGLES2 + SINGLES3 + SINGLES4 + SINGLES5 + SINGLES6 + SINGLES7 + SINGLES8 + SINGLES9 + SINGLES10 + PROBE + PROBE2 + PROBE3]
+           + [c["id"] for c in CONVS + CONVS2 + CONVS3 + CONVS4 + CONVS5 + CONVS6 + CONVS7 + CONVS8 + CONVS9 + CONVS10])
     assert len(ids) == len(set(ids))
 
 
@@ -218,7 +224,8 @@ def test_every_document_and_every_speaker_is_covered(corpus):
                                   "singles3.jsonl", "conversations3.jsonl", "routing-probe3.jsonl",
                                   "singles4.jsonl", "conversations4.jsonl", "singles5.jsonl", "conversations5.jsonl",
                                   "singles6.jsonl", "conversations6.jsonl", "singles7.jsonl", "conversations7.jsonl",
-                                  "singles8.jsonl", "conversations8.jsonl", "singles9.jsonl", "conversations9.jsonl"])
+                                  "singles8.jsonl", "conversations8.jsonl", "singles9.jsonl", "conversations9.jsonl",
+                                  "singles10.jsonl", "conversations10.jsonl"])
 def test_every_row_is_evaluated_without_warnings(corpus, name):
     es = read_eval_file(ROOT / "evals" / name, corpus, ROOT.parent / "shared" / "seeds")
     assert es.skipped == [] and es.warnings == []
