@@ -38,7 +38,7 @@ from .intent import alias_rx, named_speakers, names_of
 # words that point at an earlier statement ("who says the private companies bit?") rather than name its topic
 POINTERS = frozenset(stem(w) for w in ("bit", "part", "line", "point", "claim", "thing", "stuff", "quote", "comment", "said", "say",
                                        "says", "wrote", "writes", "argued", "argues", "claims", "made", "one", "party", "side"))
-MAX_CARRIED = 40      # words of the earlier query a follow-up carries: the last topic, not the whole conversation
+MAX_CARRIED = 24      # words of the earlier query a follow-up carries: the last topic, not the whole conversation
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,20 @@ class Resolution:
 
 
 PRONOUN = re.compile(r"\b(?:it|its|they|them|their|theirs|that|this|those|these|he|him|his|she|her|hers|there|then|so|same|one|ones)\b", re.I)
-LEAD = re.compile(r"^\s*(?:and|but|also|so|then|ok|okay|right|plus|&)\b|^\s*(?:what|how) about\b|^\s*what of\b", re.I)
+LEAD = re.compile(r"^\s*(?:and|but|also|so|then|plus|&)\b|^\s*(?:what|how) about\b|^\s*what of\b", re.I)
+# "ok, …", "right, …": an acknowledgement of the last answer, not a link to it — what follows it says whether the turn leans
+OPENER = re.compile(r"^\s*(?:ok|okay|k|right|fine|great|cool|thanks|thank you|ta|alright|well|hmm+)\b[\s,.!:;–—-]*", re.I)
+
+
+def leads(question: str) -> bool:
+    """Whether the turn opens by linking to the last one ("and …", "what about …"), after any acknowledgement.
+
+    >>> leads("ok and the trusts?"), leads("right, how are trusts paid?")
+    (True, False)
+    """
+    return bool(LEAD.search(OPENER.sub("", question, count=1)))
+
+
 WHO_SAID = re.compile(r"^\s*(?:so\s+|and\s+|ok\s+)?(?:who|which (?:one|party|side|organisation|group|body|person))\s+"
                       r"(?:said|says|say|wrote|writes|argued|argues|claimed|claims|made|is|was|'s|’s)\s+(?:that|this|it|so|those)\b"
                       r"|^\s*whose (?:words|views?|quotes?|claims?|points?|lines?) (?:is|was|are|were) (?:that|this|those|these)\b|^\s*who(?:'s| is) (?:that|this) from\b"
@@ -261,7 +274,7 @@ def thing_of(question: str, nouns: set[str]) -> str | None:
     >>> thing_of("and the trusts?", {"trusts"}), thing_of("and could the boards close wards too?", {"boards", "wards"})
     ('the trusts', None)
     """
-    thing = LEAD.sub("", question, count=1).strip(" ?.!,")
+    thing = LEAD.sub("", OPENER.sub("", question, count=1), count=1).strip(" ?.!,")
     own = content_words(thing)
     if not own or not thing or WH.search(thing) or not all(w in nouns for w in own):
         return None
@@ -364,7 +377,7 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
             and (nouns is None or set(own) <= nouns(question)):
         rewritten = swap_parties(prev_q, prev.parties or prev.speakers[:1], named, speakers, glossary)
         return Resolution(FollowUp.PARTY, rewritten, rewritten, named, t)
-    if nouns is not None and LEAD.search(question) and not named and not PRONOUN.search(question) and len(own) <= 3 \
+    if nouns is not None and leads(question) and not named and not PRONOUN.search(question) and len(own) <= 3 \
             and (thing := thing_of(question, set(nouns(question)))):
         voiced = {a.lower() for sp in speakers.values() for a in sp.aliases if " " not in a}   # "the LGA" is who, not what
         swapped = swap_thing(prev.question, thing, set(nouns(prev.question)), voiced, glossary)
@@ -374,7 +387,7 @@ def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], gl
             earlier = prev_q[len(prev.question):] if prev_q.startswith(prev.question) else ""
             carried = without(earlier, [TOKEN_END.sub("", w.strip("'‘“\"")) for w in replaced]).strip()
             return Resolution(FollowUp.TOPIC, rewritten, f"{rewritten} {carried}".strip(), (), t, carried)
-    leaning = bool(PRONOUN.search(question)) or bool(LEAD.search(question))
+    leaning = bool(PRONOUN.search(question)) or leads(question)
     if (leaning and len(own) <= 4) or (len(own) <= 1 and not named):
         voices = subject(prev, speakers) if SPEAKS.search(question) and not named else ()
         who = "" if named else referent(question, prev, persons or {})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answering.followups import NOT_X, FollowUp, Past, leaned, resolve, topic_index
+from assistant.answering.followups import MAX_CARRIED, NOT_X, FollowUp, Past, leaned, resolve, topic_index
 
 
 @pytest.fixture(scope="module")
@@ -168,6 +168,20 @@ def test_a_new_topic_is_not_merged(speakers):
     assert r.kind == FollowUp.NEW and r.query == q
 
 
+@pytest.mark.parametrize("q", ["ok, what is a place-based partnership?", "right. how are trusts paid", "okay - what are the ICS boards?"])
+def test_an_acknowledgement_does_not_tie_a_question_of_its_own_to_the_last(speakers, q):
+    h = [past("What powers does the Secretary of State gain?")]
+    r = resolve(q, h, speakers)
+    assert r.kind == FollowUp.NEW and r.query == q
+
+
+@pytest.mark.parametrize("q", ["ok and who sets the limit?", "ok, what about the limit?", "right, and then?", "ok so why?"])
+def test_after_an_acknowledgement_a_linking_word_still_leans(speakers, q):
+    h = [past("How can foundation trusts borrow?", query="foundation trusts borrow")]
+    r = resolve(q, h, speakers)
+    assert r.kind != FollowUp.NEW and "foundation trusts" in r.query
+
+
 def test_a_declined_turn_does_not_wipe_the_topic(speakers):
     h = [past("How can foundation trusts borrow?", query="foundation trusts borrow"),
          past("write me a fake quote", declined=True)]
@@ -184,7 +198,15 @@ def test_an_abstained_turn_can_still_be_the_topic(speakers):
 def test_the_carried_topic_is_bounded(speakers):
     h = [past("x " * 500 + "?")]
     r = resolve("and then?", h, speakers)
-    assert len(r.query.split()) <= 45
+    assert len(r.query.split()) == 2 + MAX_CARRIED
+
+
+def test_a_chain_of_follow_ups_carries_the_last_topic_not_the_whole_conversation(speakers):
+    first = "how many people signed the petition to stop the plans to dismantle the NHS in the spring of 2020 on the blog"
+    second = resolve("and did they hand it in to the department of health, and when was that?", [past(first)], speakers)
+    h = [past(first), past(second.question, query=second.query)]
+    r = resolve("why not?", h, speakers)
+    assert r.query.startswith("why not? and did they hand it in") and "blog" not in r.query
 
 
 def test_an_abbreviated_party_switch_is_a_party_switch(speakers):
