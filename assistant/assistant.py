@@ -15,7 +15,7 @@ import numpy as np
 
 from .answering.compose import AnswerContext, Evidence, compose, statements_answer, weigh
 from .answering.followups import AUTHORED, FollowUp, Past, Resolution, content_words, leaned, pointed, resolve, topic_index, topical
-from .answering.intent import Intent, named_speakers, read_intent
+from .answering.intent import Intent, carry_voices, named_speakers, read_intent
 from .answering.earlier import about, more_of, sentence_before
 from .answering.patterns import CONTINUES, DATE_RX
 from .answering.selection import Pick
@@ -228,6 +228,8 @@ class Assistant:
         else:
             hits = self.retriever.search(lexq, qvec, self.depth, filters, timings)
         intent = read_intent(self.answering.speller.fix_text(res.question), self.corpus.speakers, self.answering.glossary)
+        if res.kind == FollowUp.CONTINUE and not res.others_than:
+            intent = carry_voices(intent, res.context, self.corpus.speakers, self.answering.glossary)
         if res.kind == FollowUp.WHY and "reason" not in intent.types:
             intent = replace(intent, types=intent.types + ("reason",))
         if res.others_than:   # "anyone else?" asks for the other voices: every side that speaks to it

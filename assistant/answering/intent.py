@@ -9,7 +9,7 @@ Pure: a question and the corpus's speakers in, an `Intent` out.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..glossary import Glossary
 from .qtypes import types_of
@@ -106,3 +106,19 @@ def read_intent(question: str, speakers: dict, glossary: Glossary | None = None)
         question=question, types=types, parties=parties, words_of=words_of,
         contested=contested, speech_of=who,
     )
+
+
+def carry_voices(intent: Intent, context: str, speakers: dict, glossary: Glossary | None = None) -> Intent:
+    """A follow-up that names no voice of its own is still about the voice its carried topic names: "which are
+    they?" after "the changes the trade body wants" asks for that body's points. A turn that names a voice, or
+    asks for someone's words, keeps its own.
+
+    >>> from assistant.types import Speaker
+    >>> sp = {"tb": Speaker("tb", "A trade body", "the trade body", "", "sector_body", aliases=("trade body",))}
+    >>> carry_voices(read_intent("which are they?", sp), "the changes the trade body wants", sp).parties
+    ('tb',)
+    """
+    if intent.parties or intent.words_of:
+        return intent
+    carried = named_speakers(context, speakers, glossary)
+    return replace(intent, parties=carried) if carried else intent
