@@ -107,3 +107,13 @@ def test_a_paragraph_line_starting_with_a_number_without_a_dot_is_not_a_list_ite
 def test_empty_and_marker_only_text_has_no_blocks():
     assert parse_blocks("", "x") == []
     assert parse_blocks("# Title\n\n<!-- speaker: lga -->\n", "x") == []
+
+
+def test_an_opener_names_every_name_its_voice_s_label_gives(corpus):
+    # "As the article reports, Care England's chief executive, Professor Martin Green, said": a quote from a person
+    # is introduced with that person's name, as the label that cites it gives it
+    from assistant.answering.qtypes import EVIDENCE
+
+    for sid, sp in corpus.speakers.items():
+        for name in (m.group(0) for m in EVIDENCE["person"].finditer(f"by {sp.label}")):
+            assert name in sp.attribution, f"{sid}: the opener {sp.attribution!r} does not name {name!r}"
