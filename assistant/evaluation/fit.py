@@ -45,7 +45,7 @@ FIT_FILES = ("evals/singles.jsonl", "evals/conversations.jsonl", "evals/singles2
              "evals/singles3.jsonl", "evals/conversations3.jsonl", "evals/singles4.jsonl", "evals/conversations4.jsonl",
              "evals/singles5.jsonl", "evals/conversations5.jsonl", "evals/singles6.jsonl", "evals/conversations6.jsonl",
              "evals/singles7.jsonl", "evals/conversations7.jsonl", "evals/singles8.jsonl", "evals/conversations8.jsonl",
-             "evals/singles9.jsonl", "evals/conversations9.jsonl")
+             "evals/singles9.jsonl", "evals/conversations9.jsonl", "evals/singles10.jsonl", "evals/conversations10.jsonl")
 ROUNDS = 2   # from the priors: the first round's conversations are answered by the priors, the second's by round one
 
 

@@ -37,7 +37,7 @@ SCREEN_FILES = ("evals/singles.jsonl", "evals/conversations.jsonl", "evals/singl
                 "evals/singles3.jsonl", "evals/conversations3.jsonl", "evals/singles4.jsonl", "evals/conversations4.jsonl",
                 "evals/singles5.jsonl", "evals/conversations5.jsonl", "evals/singles6.jsonl", "evals/conversations6.jsonl",
                 "evals/singles7.jsonl", "evals/conversations7.jsonl", "evals/singles8.jsonl", "evals/conversations8.jsonl",
-                "evals/singles9.jsonl", "evals/conversations9.jsonl",
+                "evals/singles9.jsonl", "evals/conversations9.jsonl", "evals/singles10.jsonl", "evals/conversations10.jsonl",
                 "evals/routing-probe.jsonl", "evals/routing-probe2.jsonl", "evals/routing-probe3.jsonl")
 CS = (0.3, 1.0, 3.0, 10.0)
 THRESHOLDS = tuple(round(float(t), 2) for t in np.arange(0.5, 0.991, 0.01))

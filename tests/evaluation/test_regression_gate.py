@@ -20,7 +20,7 @@ FLOORS = ROOT / "evals" / "floors.json"
 SETS = ("singles.jsonl", "conversations.jsonl", "singles2.jsonl", "conversations2.jsonl", "singles3.jsonl",
         "conversations3.jsonl", "singles4.jsonl", "conversations4.jsonl", "singles5.jsonl", "conversations5.jsonl",
         "singles6.jsonl", "conversations6.jsonl", "singles7.jsonl", "conversations7.jsonl", "singles8.jsonl",
-        "conversations8.jsonl", "singles9.jsonl", "conversations9.jsonl")
+        "conversations8.jsonl", "singles9.jsonl", "conversations9.jsonl", "singles10.jsonl", "conversations10.jsonl")
 pytestmark = pytest.mark.slow
 
 
