@@ -10,15 +10,9 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import assemble_round6 as round6  # noqa: E402
 import assemble_round8 as round8  # noqa: E402
 
-SEED = "hcb-blind10-2026-12-03"
-
-
-def split_of(key: str) -> str:
-    return round6.split_with(SEED, key)
-
+split_of = round8.splitter("hcb-blind10-2026-12-03")
 
 if __name__ == "__main__":
     round8.assemble(Path(sys.argv[1]), Path(__file__).resolve().parents[1],

@@ -28,6 +28,11 @@ def split_of(key: str) -> str:
     return round6.split_with(SEED, key)
 
 
+def splitter(seed: str):
+    """A later round's split: round 6's draw with that round's own seed."""
+    return lambda key: round6.split_with(seed, key)
+
+
 def relabel(q: dict, writer: str, mark: str = MARK) -> dict:
     """The row with the round's mark after its writer's letter, in its id and its paraphrase group."""
     def fix(value: str) -> str:
