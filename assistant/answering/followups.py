@@ -33,6 +33,7 @@ from ..glossary import Glossary
 from ..text import FILLERS, STOPWORDS, stem, words
 from ..types import FollowUp, Speaker
 from .intent import alias_rx, named_speakers, names_of
+from .swap import TOKEN_END, swap_thing
 
 
 # words that point at an earlier statement ("who says the private companies bit?") rather than name its topic
@@ -263,8 +264,6 @@ def swap_parties(question: str, old: tuple[str, ...], new: tuple[str, ...], spea
 
 
 WH = re.compile(r"\b(?:what|who|whom|whose|when|where|which|why|how)\b", re.I)
-ARTICLES = frozenset({"the", "a", "an"})
-TOKEN_END = re.compile(r"(?:[’']s)?[?.,!:;\"'’”)]*$")
 
 
 def thing_of(question: str, nouns: set[str]) -> str | None:
@@ -279,36 +278,6 @@ def thing_of(question: str, nouns: set[str]) -> str | None:
     if not own or not thing or WH.search(thing) or not all(w in nouns for w in own):
         return None
     return thing
-
-
-def swap_thing(question: str, thing: str, nouns: set[str], keep: set[str], glossary: Glossary | None = None) -> tuple[str, list[str]] | None:
-    """The earlier question about `thing` instead: (rewritten question, the words replaced), or None when which of
-    its things gives way is not clear. A thing is a run of nouns not naming a voice (`keep`); the one that gives
-    way is the only one, or the only one the glossary knows when `thing` is a glossary term too (in "will GPs
-    sit on the boards?", "and CCGs?" replaces the GPs).
-
-    >>> swap_thing("who leads the ICS's board?", "the trust", {"ics", "board"}, set())
-    ('who leads the trust?', ["ICS's", 'board?'])
-    """
-    tokens = question.split()
-    bare = [TOKEN_END.sub("", t.strip("'‘“\"")).lower() for t in tokens]
-    runs, i = [], 0
-    while i < len(tokens):
-        j = i
-        while j < len(tokens) and bare[j] in nouns and bare[j] not in keep:
-            j += 1
-        if j > i:
-            runs.append((i, j))
-        i = max(j, i + 1)
-    if len(runs) > 1 and glossary is not None and glossary.entries_in(thing):
-        runs = [(i, j) for i, j in runs if glossary.entries_in(" ".join(tokens[i:j]))]
-    if len(runs) != 1:
-        return None
-    (i, j), = runs
-    if i > 0 and bare[i - 1] in ARTICLES:   # "who leads the board?" + "the trust": one article
-        thing = re.sub(r"^(?:the|an?)\s+", "", thing, flags=re.I)
-    tail = re.sub(r"^[’']s", "", TOKEN_END.search(tokens[j - 1]).group(0))   # "board?" keeps its "?"
-    return " ".join(tokens[:i] + [thing + tail] + tokens[j:]), tokens[i:j]
 
 
 def resolve(question: str, history: list[Past], speakers: dict[str, Speaker], glossary: Glossary | None = None,
