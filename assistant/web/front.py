@@ -9,10 +9,10 @@ from .markup import badge, esc, kind_label, month_year, official_link, time_tag
 TITLE = "NHS reform documents: cited answers"
 # (label shown before the question, the question, a follow-up asked after it or "")
 EXAMPLES = (
-    ("A date", "When was the petition answered by the Government?", ""),
-    ("A comparison", "Compare the Government's and the petitioners' views on pausing the White Paper.", ""),
-    ("A follow-up", "Integrated Care Boards: what are they responsible for?", "And what is the view of councils?"),
-    ("A list", "What are Care England's five areas?", ""),
+    ("A date", "Pausing petition, Government response: which day?", ""),
+    ("A comparison", "Government versus petitioners, on pausing the White Paper.", ""),
+    ("A follow-up", "Integrated Care Boards: what will they do?", "And what is the view of councils?"),
+    ("A list", "List Care England's five areas.", ""),
 )
 
 

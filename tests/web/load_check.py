@@ -18,7 +18,7 @@ import time
 
 QUESTIONS = (
     "What will Integrated Care Boards do?",
-    "Compare the Government's and the petitioners' views on pausing the White Paper.",
+    "Government versus petitioners, on pausing the White Paper.",
     "What did Sir Simon Stevens say about the Bill?",
     "What are Care England's five areas?",
     "How many signatures did the petition to scrap ICSs get?",

@@ -63,7 +63,7 @@ def test_document_filter_and_the_only_one_side_marker(page):
 
 
 def test_contested_question_gets_the_marker_and_a_block_per_voice(page):
-    n = ask(page, "Compare the Government's and the petitioners' views on pausing the White Paper.")
+    n = ask(page, "Government versus petitioners, on pausing the White Paper.")
     marker = page.locator(f"#ans-{n} .sides-note.contested")
     assert marker.count() == 1 and marker.inner_text().startswith("Contested: 2 sides found")
     badges = page.locator(f"#ans-{n} .block-head .badge").all_inner_texts()
@@ -177,14 +177,14 @@ def test_the_first_screen_states_the_scope_and_lists_the_documents_one_tap_away(
 
 
 def test_example_buttons_ask_a_date_and_a_follow_up(page):
-    page.locator("#examples button", has_text="When was the petition answered by the Government?").click()
+    page.locator("#examples button", has_text="Pausing petition, Government response: which day?").click()
     page.wait_for_selector("#ans-1 .answer[aria-busy='false']")
-    assert page.locator("#q-1").inner_text() == "When was the petition answered by the Government?"
+    assert page.locator("#q-1").inner_text() == "Pausing petition, Government response: which day?"
     page.click("#new-conversation")
     page.wait_for_function("!document.querySelector('#transcript article.turn')")
     page.locator("#examples button", has_text="then: And what is the view of councils?").click()
     page.wait_for_selector("#ans-2 .answer[aria-busy='false']", timeout=60_000)
-    assert page.locator("#q-1").inner_text() == "Integrated Care Boards: what are they responsible for?"
+    assert page.locator("#q-1").inner_text() == "Integrated Care Boards: what will they do?"
     assert page.locator("#q-2").inner_text() == "And what is the view of councils?"
     assert any("LGA" in h for h in page.locator("#ans-2 .block-head").all_inner_texts())   # councils: the LGA
 

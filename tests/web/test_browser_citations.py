@@ -12,8 +12,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DATE = re.compile(r"\b(\d{1,2} )?(January|February|March|April|May|June|July|August|September|October|November|December)"
                   r"( \d{4})?\b|\b(19|20)\d\d\b")
-DATE_QUESTION = "When was the petition answered by the Government?"
-CONTESTED = "Compare the Government's and the petitioners' views on pausing the White Paper."
+DATE_QUESTION = "Pausing petition, Government response: which day?"
+CONTESTED = "Government versus petitioners, on pausing the White Paper."
 
 
 def test_the_first_statement_answers_a_date_question_with_the_date_in_bold(sized_page):

@@ -14,7 +14,7 @@ from webhelpers import ARTIFACTS, AXE, ask, shot
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
-QUESTION = "Compare the Government's and the petitioners' views on pausing the White Paper."
+QUESTION = "Government versus petitioners, on pausing the White Paper."
 
 
 def run_axe(page, name: str) -> list[dict]:
@@ -33,7 +33,7 @@ def run_axe(page, name: str) -> list[dict]:
 
 def fill_page(page) -> int:
     """Two answers, a citation open and the documents list open: the busiest state."""
-    ask(page, "When was the petition answered by the Government?")
+    ask(page, "Pausing petition, Government response: which day?")
     n = ask(page, QUESTION)
     page.locator(f"#ans-{n} button.cite").first.click()
     page.locator("#documents > summary").click()

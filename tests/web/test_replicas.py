@@ -24,7 +24,7 @@ QUESTIONS = [
     {"question": "What will Integrated Care Boards do?"},
     {"question": "How many signatures did the petition get?"},
     {"question": "What does the LGA think about the ICS NHS body?"},
-    {"question": "Compare the Government's and the petitioners' views on pausing the White Paper."},
+    {"question": "Government versus petitioners, on pausing the White Paper."},
     {"question": "What do they say about integrated care systems?", "kinds": ["campaign"]},
     {"question": "Who should I vote for?"},
     {"question": "What is the capital of France?"},
